@@ -1,0 +1,178 @@
+"""Lexical handling of SPARQL text: what kind of request it is, whether it
+asks for something chipgraph never does (SERVICE, LOAD), and safe binding of
+parameters for engines without native substitution.
+
+This is a tokenizer, not a parser: it knows strings, IRIs, comments,
+variables and prefixed names, which is enough to find keywords reliably
+(``ex:service``, ``?service`` and ``"SERVICE"`` are not the keyword).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from rdflib.term import Node
+
+from graph.errors import InvalidQuery
+from graph.store.terms import to_ntriples
+
+__all__ = [
+    "Token",
+    "bind_variables",
+    "check_query_allowed",
+    "check_update_allowed",
+    "has_dataset_clause",
+    "request_kind",
+    "tokenize",
+]
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00C0-\uFFFF]*)?:(?:[\w\-\u00C0-\uFFFF:%.]|\\.)*)
+  | (?P<word>[A-Za-z_][A-Za-z_0-9]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_UPDATE_FORMS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token of a SPARQL text."""
+
+    kind: str
+    text: str
+
+
+def _decode_escapes(text: str) -> str:
+    # SPARQL allows \uXXXX escapes anywhere; decode them so they cannot hide a keyword.
+    def repl(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        try:
+            return chr(code)
+        except ValueError:
+            return match.group(0)
+
+    return _UNICODE_ESCAPE.sub(repl, text)
+
+
+def tokenize(text: str) -> Iterator[Token]:
+    """Tokens of ``text``, whitespace and comments included."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        yield Token(kind, match.group(0))
+
+
+def _keywords(text: str) -> list[str]:
+    return [t.text.upper() for t in tokenize(_decode_escapes(text)) if t.kind == "word"]
+
+
+def request_kind(text: str) -> str:
+    """``select``, ``ask``, ``construct``, ``describe`` or ``update``.
+
+    >>> request_kind("PREFIX ex: <http://e/> select * { ?s ?p ?o }")
+    'select'
+    >>> request_kind("# a comment SELECT\\nINSERT DATA { <a:b> <a:c> 'SELECT' }")
+    'update'
+    """
+    for word in _keywords(text):
+        if word in ("PREFIX", "BASE"):
+            continue
+        if word in _QUERY_FORMS:
+            return word.lower()
+        if word in _UPDATE_FORMS:
+            return "update"
+    raise InvalidQuery("not a SPARQL query or update: no SELECT, ASK, CONSTRUCT, DESCRIBE or update operation found")
+
+
+def check_query_allowed(text: str) -> str:
+    """Refuse updates and federation in a read-only query; return its kind.
+
+    >>> check_query_allowed("SELECT * { SERVICE <http://x> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    graph.errors.InvalidQuery: SERVICE is not allowed: chipgraph never queries other endpoints
+    >>> check_query_allowed("SELECT ?service { ?service ex:SERVICE 'SERVICE' }")
+    'select'
+    """
+    kind = request_kind(text)
+    if kind == "update":
+        raise InvalidQuery("SPARQL Update is not accepted here; use the update endpoint with a write token")
+    if "SERVICE" in _keywords(text):
+        raise InvalidQuery("SERVICE is not allowed: chipgraph never queries other endpoints")
+    return kind
+
+
+def check_update_allowed(text: str) -> None:
+    """Refuse queries and LOAD / SERVICE in an update request."""
+    kind = request_kind(text)
+    if kind != "update":
+        raise InvalidQuery(f"a {kind.upper()} query was sent to the update endpoint")
+    words = _keywords(text)
+    if "LOAD" in words:
+        raise InvalidQuery("LOAD is not allowed: chipgraph never fetches remote data")
+    if "SERVICE" in words:
+        raise InvalidQuery("SERVICE is not allowed: chipgraph never queries other endpoints")
+
+
+def bind_variables(query: str, bindings: Mapping[str, Node]) -> str:
+    """Replace variables by terms, for engines without native substitution.
+
+    Terms are written in N-Triples syntax with escaping (and invalid IRIs are
+    refused), so a value can never change the structure of the query. In the
+    SELECT clause a bound variable becomes ``(term AS ?var)``.
+
+    >>> from rdflib import Literal, URIRef
+    >>> bind_variables("SELECT ?x ?n WHERE { ?x <http://p> ?n }", {"x": URIRef("http://a")})
+    'SELECT (<http://a> AS ?x) ?n WHERE { <http://a> <http://p> ?n }'
+    >>> bind_variables("SELECT ?n { ?x ?p ?n }", {"x": Literal("} ; DROP ALL ; {")})
+    'SELECT ?n { "} ; DROP ALL ; {" ?p ?n }'
+    """
+    if not bindings:
+        return query
+    rendered = {name: to_ntriples(term) for name, term in bindings.items()}
+    out: list[str] = []
+    in_select = False
+    depth = 0
+    for token in tokenize(query):
+        text = token.text
+        if token.kind == "word":
+            upper = text.upper()
+            if upper == "SELECT":
+                in_select, depth = True, 0
+            elif upper in ("WHERE", "FROM") and depth == 0:
+                in_select = False
+        elif token.kind == "other":
+            if text == "(":
+                depth += 1
+            elif text == ")":
+                depth -= 1
+            elif text == "{":
+                in_select = False
+        elif token.kind == "var" and text[1:] in rendered:
+            term = rendered[text[1:]]
+            text = f"({term} AS {text})" if in_select and depth == 0 else term
+        out.append(text)
+    return "".join(out)
+
+
+def has_dataset_clause(text: str) -> bool:
+    """Whether a query names its own dataset with FROM or FROM NAMED.
+
+    >>> has_dataset_clause("SELECT * FROM <http://g> { ?s ?p ?o }")
+    True
+    >>> has_dataset_clause("SELECT ?from { ?from ?p 'FROM' }")
+    False
+    """
+    return "FROM" in _keywords(text)

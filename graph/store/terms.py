@@ -1,0 +1,109 @@
+"""Conversion between pyoxigraph terms and rdflib terms.
+
+chipgraph code outside the store package speaks rdflib terms (URIRef, Literal,
+BNode); the store engines speak pyoxigraph terms. This module is the only
+bridge, so each conversion rule is written once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+__all__ = [
+    "OxTerm",
+    "Term",
+    "from_ox",
+    "from_ox_graph",
+    "to_ox",
+    "to_ox_graph",
+    "to_ntriples",
+]
+
+Term = URIRef | BNode | Literal
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+
+_XSD_STRING = str(XSD.string)
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def to_ox(term: Node) -> Any:
+    """pyoxigraph term for an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {type(term).__name__} {term!r}")
+
+
+def from_ox(term: Any) -> Term:
+    """rdflib term for a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_ox_graph(graph: URIRef | None) -> Any:
+    """pyoxigraph graph name (``None`` is the default graph)."""
+    return ox.DefaultGraph() if graph is None else ox.NamedNode(str(graph))
+
+
+def from_ox_graph(graph: Any) -> URIRef | None:
+    """rdflib graph name of a pyoxigraph one (``None`` for the default graph)."""
+    if isinstance(graph, ox.DefaultGraph):
+        return None
+    return URIRef(graph.value)
+
+
+def _escape_literal(text: str) -> str:
+    out = text.replace("\\", "\\\\").replace('"', '\\"')
+    return out.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
+def to_ntriples(term: Node) -> str:
+    """N-Triples / SPARQL syntax of a term, safe to splice into a query.
+
+    IRIs that contain characters SPARQL forbids in IRI references are refused
+    rather than escaped, so a bound parameter can never end an IRI early.
+
+    >>> to_ntriples(Literal('a "quoted" } ; DROP ALL'))
+    '"a \\\\"quoted\\\\" } ; DROP ALL"'
+    >>> to_ntriples(URIRef("http://example.org/a b"))
+    Traceback (most recent call last):
+    ...
+    ValueError: not a valid IRI: 'http://example.org/a b'
+    """
+    if isinstance(term, URIRef):
+        value = str(term)
+        if not value or any(c in value for c in '<>"{}|^`\\ \n\r\t') or any(ord(c) < 0x21 for c in value):
+            raise ValueError(f"not a valid IRI: {value!r}")
+        return f"<{value}>"
+    if isinstance(term, BNode):
+        raise ValueError("blank nodes cannot be bound into a query")
+    if isinstance(term, Literal):
+        body = f'"{_escape_literal(str(term))}"'
+        if term.language:
+            return f"{body}@{term.language}"
+        if term.datatype is not None and str(term.datatype) not in (_XSD_STRING, _RDF_LANGSTRING):
+            return f"{body}^^{to_ntriples(URIRef(str(term.datatype)))}"
+        return body
+    raise TypeError(f"cannot bind {type(term).__name__}")
