@@ -145,9 +145,7 @@ def property_info() -> dict[URIRef, PropertyInfo]:
                 direction=str(graph.value(prop, cg_dir) or "none"),
                 domain=domain if isinstance(domain, URIRef) else None,
                 range=range_ if isinstance(range_, URIRef) else None,
-                super_properties=tuple(
-                    p for p in graph.objects(prop, RDFS.subPropertyOf) if isinstance(p, URIRef)
-                ),
+                super_properties=tuple(p for p in graph.objects(prop, RDFS.subPropertyOf) if isinstance(p, URIRef)),
             )
     return info
 

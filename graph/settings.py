@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "Backend", "RemoteFlavour"]
+__all__ = ["Backend", "RemoteFlavour", "Settings"]
 
 Backend = Literal["embedded", "memory", "remote"]
 RemoteFlavour = Literal["oxigraph", "fuseki", "graphdb", "virtuoso", "neptune", "generic"]
@@ -31,12 +31,19 @@ class Settings(BaseSettings):
     remote_update_url: str | None = Field(None, description="SPARQL 1.1 update endpoint of the remote backend.")
     remote_gsp_url: str | None = Field(None, description="Graph Store Protocol endpoint of the remote backend.")
     remote_flavour: RemoteFlavour = Field(
-        "generic", description="Which server the remote backend talks to; selects how the union default graph is asked for."
+        "generic",
+        description="Which server the remote backend talks to; selects how the union default graph is asked for.",
     )
     remote_user: str | None = Field(None, description="User for HTTP basic auth against the remote backend.")
-    remote_password: SecretStr | None = Field(None, description="Password for HTTP basic auth against the remote backend.")
-    remote_timeout: float = Field(60.0, gt=0, description="Seconds before a request to the remote backend is abandoned.")
-    remote_batch_triples: int = Field(20_000, gt=0, description="Triples per Graph Store Protocol request in bulk uploads.")
+    remote_password: SecretStr | None = Field(
+        None, description="Password for HTTP basic auth against the remote backend."
+    )
+    remote_timeout: float = Field(
+        60.0, gt=0, description="Seconds before a request to the remote backend is abandoned."
+    )
+    remote_batch_triples: int = Field(
+        20_000, gt=0, description="Triples per Graph Store Protocol request in bulk uploads."
+    )
 
     # --- inputs ------------------------------------------------------------
     seeds: Path = Field(Path("seeds"), description="Folder of seed articles `chipgraph build` ingests.")
@@ -51,21 +58,31 @@ class Settings(BaseSettings):
 
     # --- queries -----------------------------------------------------------
     query_timeout: float = Field(10.0, gt=0, description="Seconds before a SPARQL endpoint query is cancelled (503).")
-    max_rows: int = Field(10_000, gt=0, description="Most result rows the SPARQL endpoint returns; the cap is reported.")
+    max_rows: int = Field(
+        10_000, gt=0, description="Most result rows the SPARQL endpoint returns; the cap is reported."
+    )
     query_workers: int = Field(2, ge=1, description="Worker processes evaluating SPARQL endpoint queries.")
 
     # --- service -----------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address `chipgraph serve` binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port `chipgraph serve` listens on.")
-    token: SecretStr | None = Field(None, description="Bearer token for write endpoints; unset means writes are disabled.")
-    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; empty means CORS is off.")
-    max_request_bytes: int = Field(1_000_000, gt=0, description="Largest request body the API reads (articles, queries).")
+    token: SecretStr | None = Field(
+        None, description="Bearer token for write endpoints; unset means writes are disabled."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS; empty means CORS is off."
+    )
+    max_request_bytes: int = Field(
+        1_000_000, gt=0, description="Largest request body the API reads (articles, queries)."
+    )
 
     # --- analytics and pages -----------------------------------------------
     max_hops: int = Field(6, ge=1, le=12, description="Default hop limit of dependency paths.")
     max_paths: int = Field(5, ge=1, le=100, description="Default number of paths returned.")
     viz_max_nodes: int = Field(300, ge=10, description="Most nodes an overview page draws (the most central are kept).")
-    viz_physics_iterations: int = Field(300, ge=0, description="Stabilisation iterations before physics stops on pages.")
+    viz_physics_iterations: int = Field(
+        300, ge=0, description="Stabilisation iterations before physics stops on pages."
+    )
     viz_output_dir: Path = Field(Path("viz"), description="Folder `chipgraph viz` writes pages into.")
 
     def store_label(self) -> str:

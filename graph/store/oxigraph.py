@@ -9,6 +9,7 @@ in worker processes it can kill.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -19,27 +20,14 @@ from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from graph.errors import InvalidQuery, StoreError, StoreLocked
+from graph.prefixes import PREFIXES
 from graph.store.base import Quad, Store, Triple
 from graph.store.results import AskOutcome, GraphOutcome, Outcome, SelectOutcome, rdf_format
 from graph.store.safety import check_rdf_input
 from graph.store.sparql_text import has_dataset_clause
 from graph.store.terms import from_ox, from_ox_graph, to_ntriples, to_ox, to_ox_graph
 
-__all__ = ["EmbeddedStore", "MemoryStore", "OxigraphStore", "evaluate_on", "PREFIXES"]
-
-#: prefixes used when writing Turtle / TriG
-PREFIXES = {
-    "cg": "https://w3id.org/chipgraph/ontology#",
-    "id": "https://w3id.org/chipgraph/id/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "wd": "http://www.wikidata.org/entity/",
-}
+__all__ = ["EmbeddedStore", "MemoryStore", "OxigraphStore", "evaluate_on"]
 
 
 def evaluate_on(
@@ -141,7 +129,10 @@ class OxigraphStore(Store):
     def dump(self, out: BinaryIO, fmt: str, graph: URIRef | None = None) -> None:
         rdf = rdf_format(fmt)
         if graph is not None:
-            triples = (ox.Triple(q.subject, q.predicate, q.object) for q in self._store.quads_for_pattern(None, None, None, to_ox_graph(graph)))
+            triples = (
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in self._store.quads_for_pattern(None, None, None, to_ox_graph(graph))
+            )
             ox.serialize(triples, out, rdf, prefixes=PREFIXES)
         elif rdf.supports_datasets:
             self._store.dump(out, rdf, prefixes=PREFIXES if rdf != ox.RdfFormat.N_QUADS else None)
@@ -232,10 +223,8 @@ class OxigraphStore(Store):
 
     def close(self) -> None:
         if self.path is not None and not self.read_only:
-            try:
+            with contextlib.suppress(OSError):
                 self._store.flush()
-            except OSError:
-                pass
         # dropping the last reference releases RocksDB's lock
         self._store = None  # type: ignore[assignment]
 

@@ -10,11 +10,11 @@ Store Protocol in batches of ``remote_batch_triples``.
 from __future__ import annotations
 
 import io
-from urllib.parse import urlencode
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -28,7 +28,7 @@ from graph.store.safety import check_rdf_input
 from graph.store.sparql_text import bind_variables, has_dataset_clause, request_kind
 from graph.store.terms import to_ntriples, to_ox
 
-__all__ = ["RemoteStore", "UNION_DEFAULT_GRAPH"]
+__all__ = ["UNION_DEFAULT_GRAPH", "RemoteStore"]
 
 #: how each server is asked to use the union of named graphs as default graph:
 #: (extra query-string parameters, default-graph-uri to send)
@@ -235,8 +235,10 @@ class RemoteStore(Store):
         added = 0
         try:
             for quad in ox.parse(data, format=rdf):
-                name = graph if (graph is not None and not rdf.supports_datasets) else (
-                    URIRef(quad.graph_name.value) if isinstance(quad.graph_name, ox.NamedNode) else graph
+                name = (
+                    graph
+                    if (graph is not None and not rdf.supports_datasets)
+                    else (URIRef(quad.graph_name.value) if isinstance(quad.graph_name, ox.NamedNode) else graph)
                 )
                 if name is None:
                     raise InvalidQuery("triples outside a named graph: pass a target graph")
@@ -259,4 +261,3 @@ class RemoteStore(Store):
 
     def __repr__(self) -> str:
         return f"<RemoteStore {self.query_url} ({self.flavour})>"
-

@@ -20,11 +20,11 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 __all__ = [
+    "RDF_MEDIA_TYPES",
+    "RESULT_MEDIA_TYPES",
     "AskOutcome",
     "GraphOutcome",
     "Outcome",
-    "RDF_MEDIA_TYPES",
-    "RESULT_MEDIA_TYPES",
     "SelectOutcome",
     "SerializedResult",
     "negotiate",

@@ -19,9 +19,9 @@ __all__ = [
     "Term",
     "from_ox",
     "from_ox_graph",
+    "to_ntriples",
     "to_ox",
     "to_ox_graph",
-    "to_ntriples",
 ]
 
 Term = URIRef | BNode | Literal
