@@ -24,7 +24,7 @@ from graph.prefixes import PREFIXES
 from graph.store.base import Quad, Store, Triple
 from graph.store.results import AskOutcome, GraphOutcome, Outcome, SelectOutcome, rdf_format
 from graph.store.safety import check_rdf_input
-from graph.store.sparql_text import has_dataset_clause
+from graph.store.sparql_text import bind_variables, has_dataset_clause
 from graph.store.terms import from_ox, from_ox_graph, to_ntriples, to_ox, to_ox_graph
 
 __all__ = ["EmbeddedStore", "MemoryStore", "OxigraphStore", "evaluate_on"]
@@ -46,10 +46,11 @@ def evaluate_on(
         kwargs["use_default_graph_as_union"] = True
     if named_graphs is not None:
         kwargs["named_graphs"] = [ox.NamedNode(str(g)) for g in named_graphs]
-    if bindings:
-        kwargs["substitutions"] = {ox.Variable(name): to_ox(term) for name, term in bindings.items()}
+    # pyoxigraph's native substitution only accepts projected variables, so
+    # bind by escaped text, the same way for every backend
+    text = bind_variables(query, bindings) if bindings else query
     try:
-        result = store.query(query, **kwargs)
+        result = store.query(text, **kwargs)
     except SyntaxError as exc:
         raise InvalidQuery(str(exc)) from exc
     except OSError as exc:
