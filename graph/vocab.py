@@ -56,6 +56,7 @@ class CG(DefinedNamespace):
     cue: URIRef  # cue
     date: URIRef  # date
     demonym: URIRef  # demonym
+    denialCue: URIRef  # denial cue
     dependencyDirection: URIRef  # dependency direction
     endDate: URIRef  # end date
     exempts: URIRef  # exempts
@@ -64,7 +65,9 @@ class CG(DefinedNamespace):
     fileName: URIRef  # file name
     goesInto: URIRef  # goes into
     hasComponent: URIRef  # has component
+    head: URIRef  # head noun
     headquarteredIn: URIRef  # headquartered in
+    hedgeCue: URIRef  # hedge cue
     imposedBy: URIRef  # imposed by
     inStage: URIRef  # in stage
     inverseLabel: URIRef  # inverse label
@@ -77,6 +80,7 @@ class CG(DefinedNamespace):
     marketShare: URIRef  # market share (%)
     mentions: URIRef  # mentions
     metonym: URIRef  # metonym
+    modifier: URIRef  # modifier
     nodeSizeNm: URIRef  # node size (nm)
     nodeThreshold: URIRef  # node threshold
     operates: URIRef  # operates
