@@ -203,8 +203,12 @@ class KnowledgeGraph:
     # -- reading -------------------------------------------------------------------
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> list[dict[str, Term]]:
-        """Rows of a SELECT query over the union of all graphs."""
-        return self.store.select(sparql, bindings)
+        """Rows of a SELECT query over the union of all graphs.
+
+        The usual prefixes (cg:, id:, rdfs:, skos:, prov:, dcterms:, owl:, wd:...)
+        are predeclared; a query may redeclare them.
+        """
+        return self.store.select(SPARQL_PREFIXES + sparql, bindings)
 
     def article_ids(self) -> list[str]:
         """Ids of the stored articles, sorted."""

@@ -164,8 +164,7 @@ def query(
     """Run a read-only SPARQL query (cg:, rdfs:, skos:, prov: ... prefixes predeclared)."""
     text = _read_query(sparql)
     kind = check_query_allowed(text)
-    if "PREFIX" not in text.upper():
-        text = SPARQL_PREFIXES + text
+    text = SPARQL_PREFIXES + text  # a query may redeclare any of these
     with open_graph(make_settings(store, backend)) as kg:
         if kind == "ask":
             answer = kg.store.ask(text)
