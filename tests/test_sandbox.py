@@ -106,7 +106,7 @@ def test_snapshot_follows_writes_and_old_snapshots_are_removed(kg: KnowledgeGrap
 
 def test_syntax_errors_and_updates_are_refused(kg: KnowledgeGraph) -> None:
     with QuerySandbox(kg, workers=1, timeout=10) as sandbox:
-        with pytest.raises(InvalidQuery, match="(?i)expected|error|unexpected"):
+        with pytest.raises(InvalidQuery, match=r"(?i)expected|error|unexpected"):
             sandbox.run("SELECT * WHERE { ?s ?p ", JSON)
         with pytest.raises(InvalidQuery, match="Update"):
             sandbox.run("DELETE WHERE { ?s ?p ?o }", JSON)
