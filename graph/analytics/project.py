@@ -1,0 +1,692 @@
+"""The projection: the one place RDF becomes a networkx graph.
+
+Every analytics question runs on a :class:`networkx.MultiDiGraph` built here
+from the store with a handful of bulk SPARQL SELECTs.
+
+Dependency direction
+--------------------
+Edges run **upstream -> downstream**: from what is depended on to what
+depends on it. The direction of each property comes from the ontology
+(``cg:dependencyDirection`` read through :func:`graph.ontology.property_info`),
+never from code: ``forward`` keeps ``s p o`` as ``s -> o``, ``reverse`` turns
+it into ``o -> s`` (labelled with ``cg:inverseLabel``), ``none`` is not an
+edge. So a country is upstream of its companies (``country -(home of)->
+company``), an equipment maker of the fab it supplies, a foundry of its
+designer, equipment of its user, a component of its product, an origin
+country of its equipment, and ``imposer -> sanction -> target`` /
+``sanction -> restricted item``.
+
+Layers
+------
+Each edge has a ``layer``:
+
+* ``"sanction"``: properties whose domain is ``cg:Sanction`` (imposedBy, targets, restricts);
+* ``"structure"``: where things are and what they are (headquarteredIn,
+  locatedIn, operates, subsidiaryOf, atNode, typeOf, goesInto);
+* ``"supply"``: every other directed property (suppliesTo, manufacturesFor,
+  makes, uses, hasComponent, originCountry) and the market-share provisions.
+
+``cg:Provision`` records (ETO) become ``provider -(provides)-> input`` supply
+edges carrying ``share`` (percent) and ``year``.
+
+Nodes and edges
+---------------
+Nodes are IRIs of typed entities with ``types`` (cg: class local names),
+``label``, ``country`` / ``countries`` (home country from headquarteredIn,
+else locatedIn, else originCountry), ``sources`` and, for sanctions,
+``status``, ``date``, ``end_date``, ``threshold_nm``, ``exempts``. Edges are
+keyed by the predicate's local name and carry ``predicate``, ``name``,
+``label``, ``layer``, ``evidence`` (:class:`EdgeEvidence` per sentence or
+dataset row), ``confidence`` (best evidence), ``articles``, ``dates`` and
+``sources``.
+
+Filters and cache
+-----------------
+``as_of`` keeps facts from articles published on or before the date (undated
+articles count as known) and reference data, and sanctions dated on or before
+it and not lifted by then; partial dates (``2022``, ``2022-10``) compare by
+their first day. ``min_confidence`` drops evidence below it, ``sources``
+keeps only some kinds (news, reference, eto, supplybench). :func:`projection`
+caches per store and store generation, so any write invalidates it.
+
+>>> from graph.store import MemoryStore
+>>> G = projection(MemoryStore())
+>>> G.number_of_edges(), sorted(LAYERS)
+(0, ['sanction', 'structure', 'supply'])
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+import networkx as nx
+from rdflib import URIRef
+
+from graph.analytics.results import EdgeEvidence
+from graph.errors import EntityNotFound, InvalidParameter
+from graph.ids import ETO_GRAPH, ID_BASE, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SUPPLYBENCH_GRAPH, is_article_iri
+from graph.kg import KnowledgeGraph
+from graph.ontology import CG_NAMESPACE, PropertyInfo, class_ancestors, load_ontology, property_info
+from graph.prefixes import SPARQL_PREFIXES
+from graph.store import Store
+from graph.store.results import SelectOutcome
+from graph.vocab import CG
+
+__all__ = [
+    "ATTRIBUTION_PREDICATES",
+    "DEPENDENCY_LAYERS",
+    "LAYERS",
+    "SOURCE_KINDS",
+    "EdgeEvidence",
+    "clear_projection_cache",
+    "edge_layers",
+    "filter_projection",
+    "find_node",
+    "graph_from_facts",
+    "is_sanction",
+    "node_countries",
+    "parse_date",
+    "project",
+    "projection",
+    "resolve_layers",
+]
+
+LAYERS = ("supply", "structure", "sanction")
+#: layers dependency questions (paths, upstream, exposure) follow by default
+DEPENDENCY_LAYERS = ("supply", "structure")
+SOURCE_KINDS = ("news", "reference", "eto", "supplybench")
+#: predicates that say where something belongs rather than who supplies whom
+ATTRIBUTION_PREDICATES = ("headquarteredIn", "locatedIn", "originCountry")
+PROVIDES = "provides"
+
+_STRUCTURE = {"headquarteredIn", "locatedIn", "operates", "subsidiaryOf", "atNode", "typeOf", "goesInto"}
+_COUNTRY_ORDER = ("headquarteredIn", "locatedIn", "originCountry")
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]
+
+
+@functools.cache
+def edge_layers() -> dict[str, tuple[PropertyInfo, str]]:
+    """Directed cg: properties (IRI -> (info, layer)), read from the ontology.
+
+    >>> info, layer = edge_layers()[str(CG.manufacturesFor)]
+    >>> info.direction, layer
+    ('forward', 'supply')
+    >>> edge_layers()[str(CG.headquarteredIn)][0].inverse_label, edge_layers()[str(CG.imposedBy)][1]
+    ('home of', 'sanction')
+    """
+    table: dict[str, tuple[PropertyInfo, str]] = {}
+    for iri, info in property_info().items():
+        if info.direction not in ("forward", "reverse"):
+            continue
+        name = _local(str(iri))
+        if info.domain == CG.Sanction:
+            layer = "sanction"
+        elif name in _STRUCTURE:
+            layer = "structure"
+        else:
+            layer = "supply"
+        table[str(iri)] = (info, layer)
+    return table
+
+
+@functools.cache
+def _entity_classes() -> tuple[str, ...]:
+    from rdflib import OWL, RDF
+
+    graph = load_ontology()
+    classes = [
+        str(c)
+        for c in graph.subjects(RDF.type, OWL.Class)
+        if isinstance(c, URIRef) and CG.Entity in class_ancestors(c)
+    ]
+    return tuple(sorted(classes))
+
+
+def resolve_layers(layers: Iterable[str] | None, default: Sequence[str] = DEPENDENCY_LAYERS) -> frozenset[str]:
+    """Validated set of layer names (``default`` when None).
+
+    >>> sorted(resolve_layers(None))
+    ['structure', 'supply']
+    >>> resolve_layers(["trade"])
+    Traceback (most recent call last):
+    ...
+    graph.errors.InvalidParameter: unknown layer 'trade'; use supply, structure, sanction
+    """
+    chosen = frozenset(default if layers is None else layers)
+    for layer in chosen:
+        if layer not in LAYERS:
+            raise InvalidParameter(f"unknown layer {layer!r}; use {', '.join(LAYERS)}")
+    return chosen
+
+
+def parse_date(text: str | date | None) -> date | None:
+    """First day of an ISO date, year-month or year; None when absent or unreadable.
+
+    >>> parse_date("2022"), parse_date("2019-05"), parse_date("2022-10-07T00:00:00")
+    (datetime.date(2022, 1, 1), datetime.date(2019, 5, 1), datetime.date(2022, 10, 7))
+    """
+    if text is None or isinstance(text, date):
+        return text
+    value = str(text).strip()
+    try:
+        if len(value) == 4:
+            return date(int(value), 1, 1)
+        if len(value) == 7:
+            return date(int(value[:4]), int(value[5:7]), 1)
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+# -- reading the store ------------------------------------------------------------------
+
+
+def _rows(store: Store, query: str) -> Iterator[tuple[Any, ...]]:
+    """Rows of raw lexical values (str, or None when unbound) straight from the engine."""
+    outcome = store.evaluate(SPARQL_PREFIXES + query)
+    if not isinstance(outcome, SelectOutcome):
+        raise TypeError("expected a SELECT query")
+    for row in outcome.rows:
+        yield tuple(None if term is None else term.value for term in row)
+
+
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
+def _graph_kinds(store: Store) -> tuple[dict[str, str], dict[str, str | None]]:
+    """Source kind of every graph and publication date of every article."""
+    kinds: dict[str, str] = {
+        str(REFERENCE_GRAPH): "reference",
+        str(ETO_GRAPH): "eto",
+        str(SUPPLYBENCH_GRAPH): "supplybench",
+    }
+    for g, kind in _rows(store, "SELECT ?g ?kind WHERE { GRAPH ?g { ?g cg:sourceKind ?kind } }"):
+        kinds.setdefault(g, kind)
+    published: dict[str, str | None] = {}
+    query = "SELECT ?a ?issued WHERE { GRAPH ?a { ?a a cg:Article OPTIONAL { ?a dcterms:issued ?issued } } }"
+    for a, issued in _rows(store, query):
+        kinds[a] = "news"
+        published[a] = issued
+    return kinds, published
+
+
+def _kind_of(graph: str, kinds: dict[str, str]) -> str:
+    if graph in kinds:
+        return kinds[graph]
+    return "news" if is_article_iri(graph) else _local(graph)
+
+
+def project(
+    store: Store | KnowledgeGraph,
+    *,
+    as_of: date | str | None = None,
+    min_confidence: float = 0.0,
+    sources: Iterable[str] | None = None,
+) -> nx.MultiDiGraph:
+    """Build the projection from the store, without the cache (see :func:`projection`)."""
+    base = _build(store.store if isinstance(store, KnowledgeGraph) else store)
+    if as_of is None and not min_confidence and sources is None:
+        return base
+    return filter_projection(base, as_of=as_of, min_confidence=min_confidence, sources=sources)
+
+
+def _build(store: Store) -> nx.MultiDiGraph:
+    generation = store.generation
+    kinds, published = _graph_kinds(store)
+    intern: dict[str, str] = {}
+
+    def i(text: str) -> str:
+        return intern.setdefault(text, text)
+
+    G = nx.MultiDiGraph()
+    G.graph.update(generation=generation, published=published, kinds=kinds, filters={})
+
+    # nodes: typed entities, with labels
+    node_types: dict[str, set[str]] = defaultdict(set)
+    node_graphs: dict[str, set[str]] = defaultdict(set)
+    query = f"SELECT ?g ?e ?t WHERE {{ VALUES ?t {{ {_values(_entity_classes())} }} GRAPH ?g {{ ?e a ?t }} }}"
+    for g, e, t in _rows(store, query):
+        if g == str(ONTOLOGY_GRAPH) or not e.startswith(ID_BASE) or is_article_iri(e):
+            continue
+        node_types[e].add(i(_local(t)))
+        node_graphs[e].add(i(g))
+    labels: dict[str, str] = {}
+    for e, label in _rows(store, f'SELECT ?e ?l WHERE {{ ?e rdfs:label ?l FILTER(STRSTARTS(STR(?e), "{ID_BASE}")) }}'):
+        if e in node_types and (e not in labels or label < labels[e]):
+            labels[e] = label
+    for e, types in node_types.items():
+        graphs = tuple(sorted(node_graphs[e]))
+        G.add_node(
+            e,
+            types=tuple(sorted(types)),
+            label=labels.get(e, _local(e)),
+            graphs=graphs,
+            sources=tuple(sorted({_kind_of(g, kinds) for g in graphs})),
+            country=None,
+            countries=(),
+        )
+
+    # evidence of facts, keyed by (graph, s, p, o)
+    table = edge_layers()
+    preds = _values(table)
+    evidence: dict[tuple[str, str, str, str], list[EdgeEvidence]] = defaultdict(list)
+    query = f"""SELECT ?g ?s ?p ?o ?conf ?rule ?sentence ?row ?kind WHERE {{
+      VALUES ?p {{ {preds} }}
+      GRAPH ?g {{ ?ev rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o .
+        OPTIONAL {{ ?ev cg:confidence ?conf }} OPTIONAL {{ ?ev cg:rule ?rule }}
+        OPTIONAL {{ ?ev cg:sentence ?sentence }} OPTIONAL {{ ?ev cg:sourceRow ?row }}
+        OPTIONAL {{ ?ev cg:sourceKind ?kind }} }} }}"""
+    for g, s, p, o, conf, rule, sentence, row, kind in _rows(store, query):
+        article = g if is_article_iri(g) else None
+        evidence[(g, s, p, o)].append(
+            EdgeEvidence(
+                graph=i(g),
+                source=i(kind or _kind_of(g, kinds)),
+                confidence=float(conf) if conf is not None else 1.0,
+                article=i(article) if article else None,
+                published=published.get(g) if article else None,
+                sentence=sentence,
+                rule=i(rule) if rule else None,
+                row=row,
+            )
+        )
+
+    # the facts themselves
+    query = f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?p {{ {preds} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    for g, s, p, o in _rows(store, query):
+        if s not in G or o not in G or g == str(ONTOLOGY_GRAPH):
+            continue
+        info, layer = table[p]
+        u, v = (s, o) if info.direction == "forward" else (o, s)
+        label = info.label if info.direction == "forward" else (info.inverse_label or f"{info.label} (reversed)")
+        items = evidence.pop((g, s, p, o), None) or [
+            EdgeEvidence(
+                graph=i(g),
+                source=i(_kind_of(g, kinds)),
+                confidence=1.0,
+                article=i(g) if is_article_iri(g) else None,
+                published=published.get(g),
+            )
+        ]
+        _add_evidence(G, u, v, i(_local(p)), p, label, layer, items)
+
+    # market-share provisions: provider -(provides)-> input
+    query = """SELECT ?g ?prov ?provider ?input ?share ?year ?row WHERE { GRAPH ?g {
+        ?prov a cg:Provision ; cg:provider ?provider ; cg:provided ?input .
+        OPTIONAL { ?prov cg:marketShare ?share } OPTIONAL { ?prov cg:year ?year }
+        OPTIONAL { ?prov cg:sourceRow ?row }
+        OPTIONAL { ?ev rdf:subject ?prov ; cg:sourceRow ?row } } }"""
+    for g, _prov, provider, item, share, year, row in _rows(store, query):
+        if provider not in G or item not in G:
+            continue
+        ev = EdgeEvidence(graph=i(g), source=i(_kind_of(g, kinds)), confidence=1.0, row=row, rule="provision")
+        _add_evidence(G, provider, item, PROVIDES, str(CG.provided), PROVIDES, "supply", [ev])
+        data = G[provider][item][PROVIDES]
+        if share is not None:
+            data["share"] = float(share)
+        if year is not None:
+            data["year"] = year
+
+    _sanction_attributes(store, G)
+    _finish_edges(G)
+    assign_countries(G)
+    return G
+
+
+def _add_evidence(
+    G: nx.MultiDiGraph, u: str, v: str, key: str, predicate: str, label: str, layer: str, items: list[EdgeEvidence]
+) -> None:
+    if G.has_edge(u, v, key):
+        G[u][v][key]["evidence"].extend(items)
+    else:
+        G.add_edge(u, v, key=key, predicate=predicate, name=key, label=label, layer=layer, evidence=list(items))
+
+
+def _finish_edges(G: nx.MultiDiGraph) -> None:
+    """Freeze evidence lists and derive confidence, articles, dates and sources."""
+    for u, _v, data in G.edges(data=True):  # noqa: B007 - _v is read below
+        items = sorted(set(data["evidence"]), key=lambda e: (-e.confidence, e.graph, e.sentence or "", e.row or ""))
+        data["evidence"] = tuple(items)
+        data["confidence"] = max((e.confidence for e in items), default=0.0)
+        data["articles"] = tuple(sorted({e.article for e in items if e.article}))
+        dates = {e.published for e in items if e.published}
+        if data["layer"] == "sanction":
+            sanction = u if is_sanction(G, u) else _v
+            if G.nodes[sanction].get("date"):
+                dates.add(G.nodes[sanction]["date"])
+        data["dates"] = tuple(sorted(dates))
+        data["sources"] = tuple(sorted({e.source for e in items}))
+
+
+@functools.cache
+def _sanction_type_names() -> frozenset[str]:
+    from rdflib import OWL, RDF
+
+    graph = load_ontology()
+    return frozenset(
+        _local(str(c))
+        for c in graph.subjects(RDF.type, OWL.Class)
+        if isinstance(c, URIRef) and CG.Sanction in class_ancestors(c)
+    )
+
+
+_SANCTION_TYPES = _sanction_type_names()
+
+
+def is_sanction(G: nx.MultiDiGraph, node: str) -> bool:
+    """Whether a projected node is a sanction (of any kind)."""
+    return bool(set(G.nodes[node].get("types", ())) & _SANCTION_TYPES)
+
+
+def _sanction_attributes(store: Store, G: nx.MultiDiGraph) -> None:
+    kinds = _values(CG_NAMESPACE + name for name in sorted(_SANCTION_TYPES))
+    query = f"""SELECT ?s ?status ?date ?end ?nm ?exempt ?node WHERE {{
+      VALUES ?kind {{ {kinds} }} ?s a ?kind .
+      OPTIONAL {{ ?s cg:status ?status }} OPTIONAL {{ ?s cg:date ?date }} OPTIONAL {{ ?s cg:endDate ?end }}
+      OPTIONAL {{ ?s cg:thresholdNm ?nm }} OPTIONAL {{ ?s cg:exempts ?exempt }}
+      OPTIONAL {{ ?s cg:nodeThreshold ?node }} }}"""
+    exempts: dict[str, set[str]] = defaultdict(set)
+    for s, status, when, end, nm, exempt, node in _rows(store, query):
+        if s not in G:
+            continue
+        data = G.nodes[s]
+        if status:
+            data["status"] = _local(status)
+        if when and (not data.get("date") or when < data["date"]):
+            data["date"] = when
+        if end:
+            data["end_date"] = end
+        if nm is not None:
+            data["threshold_nm"] = float(nm)
+        if node:
+            data["node_threshold"] = node
+        if exempt:
+            exempts[s].add(exempt)
+    for node, data in G.nodes(data=True):
+        if is_sanction(G, node):
+            data.setdefault("status", None)
+            data.setdefault("date", None)
+            data.setdefault("end_date", None)
+            data["exempts"] = tuple(sorted(exempts.get(node, ())))
+
+
+def assign_countries(G: nx.MultiDiGraph) -> None:
+    """Set each node's ``country`` (home country) and ``countries`` from its attribution edges.
+
+    Headquarters win over location, location over origin; a country is its own country.
+    """
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for u, v, key in G.edges(keys=True):
+        if key in ATTRIBUTION_PREDICATES:
+            found[v][key].add(u)
+    for node, data in G.nodes(data=True):
+        if "Country" in data.get("types", ()):
+            data["country"], data["countries"] = node, (node,)
+            continue
+        per = found.get(node)
+        if not per:
+            data["country"], data["countries"] = None, ()
+            continue
+        ordered = [c for key in _COUNTRY_ORDER for c in sorted(per.get(key, ()))]
+        data["country"] = ordered[0]
+        data["countries"] = tuple(dict.fromkeys(ordered))
+
+
+def find_node(G: nx.MultiDiGraph, text: str) -> str:
+    """The projected node ``text`` names: an IRI, a local id (``org/smic``) or an exact label.
+
+    Names are matched case-insensitively; the CLI and API resolve fuzzier names
+    with :class:`graph.entities.EntityIndex` first.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node(ID_BASE + "org/smic", label="SMIC")
+    >>> find_node(G, "org/smic") == find_node(G, "smic") == ID_BASE + "org/smic"
+    True
+    """
+    if text in G:
+        return text
+    if ID_BASE + text in G:
+        return ID_BASE + text
+    wanted = text.strip().casefold()
+    matches = sorted(n for n, label in G.nodes(data="label") if label and str(label).casefold() == wanted)
+    if matches:
+        return matches[0]
+    raise EntityNotFound(f"no entity {text!r} in the graph")
+
+
+def node_countries(G: nx.MultiDiGraph, node: str) -> tuple[str, ...]:
+    """Countries a node is attributed to (headquarters, location, origin; itself for a country)."""
+    return tuple(G.nodes[node].get("countries", ())) if node in G else ()
+
+
+# -- filtering ----------------------------------------------------------------------------
+
+
+def _sanction_in_force(data: dict[str, Any], cutoff: date, published: date | None) -> bool:
+    start = parse_date(data.get("date")) or published
+    if start is not None and start > cutoff:
+        return False
+    end = parse_date(data.get("end_date"))
+    if end is None and data.get("status") == "Lifted":
+        end = published or date.min  # lifted at an unknown time: by the article reporting it, else always
+    return end is None or end > cutoff
+
+
+def filter_projection(
+    G: nx.MultiDiGraph,
+    *,
+    as_of: date | str | None = None,
+    min_confidence: float = 0.0,
+    sources: Iterable[str] | None = None,
+) -> nx.MultiDiGraph:
+    """A new projection keeping only what passes the filters (see the module docstring).
+
+    >>> H = filter_projection(nx.MultiDiGraph(published={}), as_of="2022-12-31", sources=["news"])
+    >>> H.graph["filters"]["sources"]
+    ['news']
+    """
+    cutoff = parse_date(as_of)
+    if as_of is not None and cutoff is None:
+        raise InvalidParameter(f"as_of must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not {as_of!r}")
+    if not 0.0 <= min_confidence <= 1.0:
+        raise InvalidParameter("min_confidence must be between 0 and 1")
+    wanted = None if sources is None else frozenset(sources)
+    if wanted is not None and not wanted:
+        raise InvalidParameter("sources must name at least one source kind")
+    published: dict[str, str | None] = G.graph.get("published", {})
+    kinds: dict[str, str] = G.graph.get("kinds", {})
+
+    def source_ok(graph: str) -> bool:
+        return wanted is None or _kind_of(graph, kinds) in wanted
+
+    def date_ok(graph: str) -> bool:
+        if cutoff is None or graph not in published:
+            return True
+        day = parse_date(published[graph])
+        return day is None or day <= cutoff
+
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H.graph["filters"] = {
+        "as_of": cutoff.isoformat() if cutoff else None,
+        "min_confidence": min_confidence,
+        "sources": sorted(wanted) if wanted is not None else None,
+    }
+    for node, data in G.nodes(data=True):
+        graphs = data.get("graphs", ())
+        sanction = is_sanction(G, node)
+        # the source filter applies to facts, not to the catalogue of entities
+        if not sanction and graphs and not any(date_ok(g) for g in graphs):
+            continue
+        if sanction and not any(source_ok(g) for g in graphs):
+            continue
+        if cutoff is not None and sanction:
+            days = [parse_date(published.get(g)) for g in graphs if g in published]
+            first = min((d for d in days if d is not None), default=None)
+            if not _sanction_in_force(data, cutoff, first):
+                continue
+        H.add_node(node, **data)
+    for u, v, key, data in G.edges(keys=True, data=True):
+        if u not in H or v not in H:
+            continue
+        # sanction edges follow their sanction's own date, not their article's
+        dated = data["layer"] != "sanction"
+        kept = tuple(
+            e
+            for e in data["evidence"]
+            if e.confidence >= min_confidence and source_ok(e.graph) and (not dated or date_ok(e.graph))
+        )
+        if not kept:
+            continue
+        copy = dict(data)
+        copy["evidence"] = kept
+        copy["confidence"] = max(e.confidence for e in kept)
+        copy["articles"] = tuple(sorted({e.article for e in kept if e.article}))
+        copy["sources"] = tuple(sorted({e.source for e in kept}))
+        H.add_edge(u, v, key=key, **copy)
+    assign_countries(H)
+    return H
+
+
+_SEGMENT_TYPES = {
+    "org": "Company",
+    "country": "Country",
+    "equipment": "Equipment",
+    "product": "Product",
+    "sanction": "ExportControl",
+    "facility": "Facility",
+    "node": "ProcessNode",
+    "person": "Person",
+    "tech": "Technology",
+    "process": "ProductionProcess",
+}
+
+
+def graph_from_facts(
+    facts: Iterable[tuple[str, str, str]],
+    *,
+    types: dict[str, str] | None = None,
+    labels: dict[str, str] | None = None,
+) -> nx.MultiDiGraph:
+    """Project a handful of facts given as local ids (for examples and what-if sketches).
+
+    Each fact is ``(subject, property, object)`` with local ids such as
+    ``org/smic`` and a cg: property name; classes default from the id's segment
+    (``org`` -> Company), labels from its slug. The facts go through a memory
+    store and :func:`project`, exactly like stored data.
+
+    >>> G = graph_from_facts([("org/smic", "manufacturesFor", "org/huawei"),
+    ...                       ("org/huawei", "headquarteredIn", "country/china")])
+    >>> [(G.nodes[u]["label"], d["label"], G.nodes[v]["label"]) for u, v, d in G.edges(data=True)]
+    [('smic', 'manufactures for', 'huawei'), ('china', 'home of', 'huawei')]
+    >>> G.nodes[ID_BASE + "org/huawei"]["country"] == ID_BASE + "country/china"
+    True
+    """
+    from rdflib import RDF, RDFS, Literal
+
+    from graph.store import MemoryStore
+
+    types, labels = types or {}, labels or {}
+    triples = []
+    nodes: dict[str, None] = {}
+    for subject, prop, obj in facts:
+        triples.append((URIRef(ID_BASE + subject), URIRef(CG_NAMESPACE + prop), URIRef(ID_BASE + obj)))
+        nodes.update({subject: None, obj: None})
+    for node in nodes:
+        segment = node.split("/", 1)[0]
+        cls = types.get(node) or _SEGMENT_TYPES.get(segment, "Entity")
+        triples.append((URIRef(ID_BASE + node), RDF.type, URIRef(CG_NAMESPACE + cls)))
+        triples.append((URIRef(ID_BASE + node), RDFS.label, Literal(labels.get(node, node.rsplit("/", 1)[-1]))))
+    store = MemoryStore()
+    store.replace_graph(REFERENCE_GRAPH, triples)
+    return _build(store)
+
+
+# -- the cache ------------------------------------------------------------------------------
+
+
+class _StoreCache:
+    def __init__(self) -> None:
+        self.generation = -1
+        self.graphs: dict[tuple[Any, ...], nx.MultiDiGraph] = {}
+
+
+_cache: weakref.WeakKeyDictionary[Store, _StoreCache] = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+_watched: weakref.WeakSet[KnowledgeGraph] = weakref.WeakSet()
+_MAX_VARIANTS = 8
+
+
+def clear_projection_cache(store: Store | None = None) -> None:
+    """Forget cached projections (of one store, or all)."""
+    with _cache_lock:
+        if store is None:
+            _cache.clear()
+        else:
+            _cache.pop(store, None)
+
+
+def projection(
+    source: Store | KnowledgeGraph,
+    *,
+    as_of: date | str | None = None,
+    min_confidence: float = 0.0,
+    sources: Iterable[str] | None = None,
+) -> nx.MultiDiGraph:
+    """The projection of a store (or knowledge graph), cached until the next write.
+
+    Filtered variants are derived from the cached full projection without
+    querying the store again. Treat the result as read-only.
+    """
+    if isinstance(source, KnowledgeGraph):
+        store = source.store
+        if source not in _watched:
+            _watched.add(source)
+            source.on_change(functools.partial(clear_projection_cache, store))
+    else:
+        store = source
+    for kind in sources or ():
+        if kind not in SOURCE_KINDS:
+            raise InvalidParameter(f"unknown source {kind!r}; use {', '.join(SOURCE_KINDS)}")
+    key = (
+        parse_date(as_of),
+        float(min_confidence),
+        None if sources is None else tuple(sorted(set(sources))),
+    )
+    if as_of is not None and key[0] is None:
+        raise InvalidParameter(f"as_of must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not {as_of!r}")
+    with _cache_lock:
+        entry = _cache.get(store)
+        if entry is None or entry.generation != store.generation:
+            entry = _StoreCache()
+            _cache[store] = entry
+        cached = entry.graphs.get(key)
+        base = entry.graphs.get((None, 0.0, None))
+    if cached is not None:
+        return cached
+    generation = store.generation
+    if base is None:
+        base = _build(store)
+    result = base if key == (None, 0.0, None) else filter_projection(
+        base, as_of=key[0], min_confidence=key[1], sources=key[2]
+    )
+    with _cache_lock:
+        entry = _cache.get(store)
+        if entry is not None and entry.generation in (-1, generation) and store.generation == generation:
+            entry.generation = generation
+            entry.graphs[(None, 0.0, None)] = base
+            if len(entry.graphs) >= _MAX_VARIANTS:
+                entry.graphs = {(None, 0.0, None): base}
+            entry.graphs[key] = result
+    return result
+
