@@ -516,7 +516,7 @@ def filter_projection(
         return day is None or day <= cutoff
 
     H = nx.MultiDiGraph()
-    H.graph.update(G.graph)
+    H.graph.update({key: value for key, value in G.graph.items() if not key.startswith("_")})
     H.graph["filters"] = {
         "as_of": cutoff.isoformat() if cutoff else None,
         "min_confidence": min_confidence,
