@@ -217,5 +217,3 @@ def centrality_rankings(
         samples=samples,
         rankings=tuple(rankings),
     )
-
-

@@ -183,17 +183,20 @@ def target_chokepoints(
     succ = neighbours(G, chosen)
     dominators = set(chain)
 
-
     def share(member: str) -> float:
         c = where[member]
         return 1.0 if member in dominators else (from_root[c] * to_target[c] / total if total else 0.0)
 
     upstream_nodes = [m for m in U if m not in (_ROOT, node)]
     ranked = sorted(upstream_nodes, key=lambda m: (-share(m), G.nodes[m].get("label", m).casefold()))
+
     def point(member: str) -> Chokepoint:
         hops = shortest_path(succ, pred, member, node, len(U)) or [member, node]
         return Chokepoint(
-            entity_ref(G, member), round(share(member), 6), member in dominators, len(hops) - 1,
+            entity_ref(G, member),
+            round(share(member), 6),
+            member in dominators,
+            len(hops) - 1,
             path_from_nodes(G, hops, chosen),
         )
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.analytics.paths import neighbours
+from graph.analytics.paths import bfs_tree, chain_to, neighbours
 from graph.analytics.project import LAYERS, find_node, resolve_layers
 from graph.analytics.results import DependencyPath, EntityRef, Result, entity_ref, path_from_nodes
 from graph.errors import InvalidParameter
@@ -63,33 +63,18 @@ class Neighbourhood(Result):
     by_country: tuple[Group, ...]
 
 
-def _walk(
-    G: nx.MultiDiGraph, entity: str, depth: int, layers: Iterable[str] | None, direction: str
-) -> Neighbourhood:
+def _walk(G: nx.MultiDiGraph, entity: str, depth: int, layers: Iterable[str] | None, direction: str) -> Neighbourhood:
     if depth < 1:
         raise InvalidParameter("depth must be at least 1")
     chosen = resolve_layers(layers)
     start = find_node(G, entity)
     step = neighbours(G, chosen, reverse=direction == "upstream")
-    parent: dict[str, str] = {}
-    distance = {start: 0}
-    frontier = [start]
-    for level in range(1, depth + 1):
-        nxt = []
-        for node in frontier:
-            for other in sorted(step(node)):
-                if other not in distance:
-                    distance[other] = level
-                    parent[other] = node
-                    nxt.append(other)
-        frontier = nxt
+    distance, parent = bfs_tree(step, start, depth)
     members = []
     for node in sorted(distance, key=lambda n: (distance[n], G.nodes[n].get("label", n).casefold(), n)):
         if node == start:
             continue
-        chain = [node]
-        while chain[-1] != start:
-            chain.append(parent[chain[-1]])
+        chain = chain_to(parent, node)
         if direction == "downstream":
             chain.reverse()
         members.append(Neighbour(entity_ref(G, node), distance[node], path_from_nodes(G, chain, chosen)))
@@ -119,9 +104,7 @@ def _walk(
     )
 
 
-def upstream(
-    G: nx.MultiDiGraph, entity: str, *, depth: int = 2, layers: Iterable[str] | None = None
-) -> Neighbourhood:
+def upstream(G: nx.MultiDiGraph, entity: str, *, depth: int = 2, layers: Iterable[str] | None = None) -> Neighbourhood:
     """What ``entity`` depends on within ``depth`` hops (suppliers, inputs, home country...).
 
     Parameters
@@ -146,5 +129,3 @@ def downstream(
     Same parameters as :func:`upstream`.
     """
     return _walk(G, entity, depth, layers, "downstream")
-
-

@@ -23,6 +23,7 @@ two are related at all.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ from graph.analytics.project import LAYERS, find_node, resolve_layers
 from graph.analytics.results import DependencyPath, EntityRef, Result, entity_ref, path_from_nodes
 from graph.errors import InvalidParameter
 
-__all__ = ["PathsResult", "dependency_paths", "neighbours", "shortest_path", "simple_paths"]
+__all__ = ["PathsResult", "bfs_tree", "chain_to", "dependency_paths", "neighbours", "shortest_path", "simple_paths"]
 
 Neighbours = Callable[[str], Iterator[str]]
 
@@ -69,6 +70,36 @@ def neighbours(G: nx.MultiDiGraph, layers: Iterable[str] | None, *, reverse: boo
                 yield other
 
     return step
+
+
+def bfs_tree(step: Neighbours, start: str, depth: int) -> tuple[dict[str, int], dict[str, str]]:
+    """Distances and BFS parents of everything within ``depth`` steps of ``start``.
+
+    Neighbours are visited in sorted order, so the tree is the same on every run.
+    """
+    distance = {start: 0}
+    parent: dict[str, str] = {}
+    frontier = [start]
+    for level in range(1, depth + 1):
+        nxt = []
+        for node in frontier:
+            for other in sorted(step(node)):
+                if other not in distance:
+                    distance[other] = level
+                    parent[other] = node
+                    nxt.append(other)
+        if not nxt:
+            break
+        frontier = nxt
+    return distance, parent
+
+
+def chain_to(parent: dict[str, str], node: str) -> list[str]:
+    """The BFS-tree chain from ``node`` back to the start (``node`` first)."""
+    chain = [node]
+    while chain[-1] in parent:
+        chain.append(parent[chain[-1]])
+    return chain
 
 
 def _undirected(G: nx.MultiDiGraph, layers: Iterable[str] | None) -> Neighbours:
@@ -231,7 +262,7 @@ def dependency_paths(
     def score(path: tuple[str, ...]) -> float:
         return min(
             max((d["confidence"] for d in G[u][v].values() if d["layer"] in chosen), default=0.0)
-            for u, v in zip(path, path[1:], strict=False)
+            for u, v in itertools.pairwise(path)
         )
 
     succ, pred = neighbours(G, chosen), neighbours(G, chosen, reverse=True)

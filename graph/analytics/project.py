@@ -144,9 +144,7 @@ def _entity_classes() -> tuple[str, ...]:
 
     graph = load_ontology()
     classes = [
-        str(c)
-        for c in graph.subjects(RDF.type, OWL.Class)
-        if isinstance(c, URIRef) and CG.Entity in class_ancestors(c)
+        str(c) for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef) and CG.Entity in class_ancestors(c)
     ]
     return tuple(sorted(classes))
 
@@ -354,7 +352,7 @@ def _add_evidence(
 
 def _finish_edges(G: nx.MultiDiGraph) -> None:
     """Freeze evidence lists and derive confidence, articles, dates and sources."""
-    for u, _v, data in G.edges(data=True):  # noqa: B007 - _v is read below
+    for u, _v, data in G.edges(data=True):
         items = sorted(set(data["evidence"]), key=lambda e: (-e.confidence, e.graph, e.sentence or "", e.row or ""))
         data["evidence"] = tuple(items)
         data["confidence"] = max((e.confidence for e in items), default=0.0)
@@ -454,7 +452,7 @@ def find_node(G: nx.MultiDiGraph, text: str) -> str:
     True
     """
     if text in G:
-        return text
+        return str(text)
     if ID_BASE + text in G:
         return ID_BASE + text
     wanted = text.strip().casefold()
@@ -596,8 +594,10 @@ def graph_from_facts(
 
     from graph.store import MemoryStore
 
+    from rdflib.term import Node
+
     types, labels = types or {}, labels or {}
-    triples = []
+    triples: list[tuple[Node, Node, Node]] = []
     nodes: dict[str, None] = {}
     for subject, prop, obj in facts:
         triples.append((URIRef(ID_BASE + subject), URIRef(CG_NAMESPACE + prop), URIRef(ID_BASE + obj)))
@@ -677,8 +677,10 @@ def projection(
     generation = store.generation
     if base is None:
         base = _build(store)
-    result = base if key == (None, 0.0, None) else filter_projection(
-        base, as_of=key[0], min_confidence=key[1], sources=key[2]
+    result = (
+        base
+        if key == (None, 0.0, None)
+        else filter_projection(base, as_of=key[0], min_confidence=key[1], sources=key[2])
     )
     with _cache_lock:
         entry = _cache.get(store)
@@ -689,4 +691,3 @@ def projection(
                 entry.graphs = {(None, 0.0, None): base}
             entry.graphs[key] = result
     return result
-

@@ -14,6 +14,7 @@ sentence and article for news, the dataset row for reference data.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,6 +165,6 @@ def hop_between(G: nx.MultiDiGraph, u: str, v: str, layers: frozenset[str] | Non
 
 def path_from_nodes(G: nx.MultiDiGraph, nodes: list[str], layers: frozenset[str] | None = None) -> DependencyPath:
     """A :class:`DependencyPath` with evidence for a list of consecutive nodes."""
-    hops = tuple(hop_between(G, u, v, layers) for u, v in zip(nodes, nodes[1:], strict=False))
+    hops = tuple(hop_between(G, u, v, layers) for u, v in itertools.pairwise(nodes))
     confidence = min((max((e.confidence for e in h.edges), default=0.0) for h in hops), default=1.0)
     return DependencyPath(hops=hops, length=len(hops), confidence=confidence)
