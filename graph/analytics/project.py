@@ -458,7 +458,7 @@ def find_node(G: nx.MultiDiGraph, text: str) -> str:
     wanted = text.strip().casefold()
     matches = sorted(n for n, label in G.nodes(data="label") if label and str(label).casefold() == wanted)
     if matches:
-        return matches[0]
+        return str(matches[0])
     raise EntityNotFound(f"no entity {text!r} in the graph")
 
 
@@ -591,10 +591,9 @@ def graph_from_facts(
     True
     """
     from rdflib import RDF, RDFS, Literal
+    from rdflib.term import Node
 
     from graph.store import MemoryStore
-
-    from rdflib.term import Node
 
     types, labels = types or {}, labels or {}
     triples: list[tuple[Node, Node, Node]] = []
