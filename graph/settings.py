@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     reference_from_datasets: bool = Field(
         True, description="Grow the entity-resolution lexicon from the ETO and SupplyBench company lists when present."
     )
+    extractor: str = Field("rules", description="Name of the extractor articles are ingested with (graph.extract.EXTRACTORS).")
 
     # --- queries -----------------------------------------------------------
     query_timeout: float = Field(10.0, gt=0, description="Seconds before a SPARQL endpoint query is cancelled (503).")

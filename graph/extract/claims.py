@@ -1,0 +1,62 @@
+"""Claims: who a statement is attributed to, and whether it is asserted at all.
+
+* Attribution: "according to Bloomberg", "SIA claims", "as reported by
+  Reuters", "X told the FT" put the source on the evidence
+  (``Evidence.reported_by``). The verbs come from ``cg:trigger`` on
+  ``cg:reportedBy`` in the ontology.
+* Denial and negation: a statement in a clause with a denial cue before its
+  verb ("SMIC denied supplying", "never had", "failed to", "it is not clear")
+  is not stored as a positive fact. Hedges ("may have", "suggested") drop
+  the statement too. Both cue lists are ``cg:denialCue`` / ``cg:hedgeCue``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import URIRef
+
+from graph.extract.lexicon import Lexicon
+from graph.extract.view import SentenceView, phrase_pattern
+from graph.vocab import CG
+
+__all__ = ["ClaimRules"]
+
+_SOURCE_CLASSES = (CG.Organization, CG.Company, CG.GovernmentBody, CG.Person)
+_NOT_DENIAL = re.compile(r"\bnot only\b|\bno doubt\b|\bnot just\b", re.IGNORECASE)
+
+
+class ClaimRules:
+    """Attribution and negation rules built from the ontology's cue lists."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        verbs = [t for t in lexicon.attribution if " " not in t or t.startswith("according")]
+        before = [t for t in lexicon.attribution if t.endswith((" to", " by")) or t == "citing"]
+        verb_alt = "|".join(phrase_pattern(v) for v in verbs if v not in before)
+        self._after = re.compile(rf"^\s*(?:has\s+|have\s+|had\s+|also\s+|was\s+)?(?:{verb_alt})")
+        before_alt = "|".join(phrase_pattern(b) for b in before)
+        self._before = re.compile(rf"(?:{before_alt}|\breport(?:s|ed)?\s+by|\btold)\s+(?:the\s+)?$", re.IGNORECASE)
+        denial = sorted(lexicon.denial, key=len, reverse=True)
+        self._denial = re.compile(r"\b(?:" + "|".join(re.escape(d) for d in denial) + r")\b", re.IGNORECASE)
+        hedge = sorted(lexicon.hedge, key=len, reverse=True)
+        self._hedge = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in hedge) + r")\b", re.IGNORECASE)
+
+    def reporters(self, view: SentenceView) -> tuple[URIRef, ...]:
+        """Sources the sentence attributes its statements to."""
+        found: list[URIRef] = []
+        for i, m in enumerate(view.mentions):
+            if m.cls not in _SOURCE_CLASSES or m.iri is None:
+                continue
+            s, e = view.span(i)
+            after = view.masked[e : e + 40]
+            before = view.masked[max(0, s - 40) : s]
+            if self._before.search(before) or self._after.match(after):
+                if m.iri not in found:
+                    found.append(m.iri)
+        return tuple(found)
+
+    def negated(self, view: SentenceView, start: int, end: int) -> bool:
+        """Whether a denial or hedge cue governs the masked range (a clause up to its verb)."""
+        span = view.masked[start:end]
+        span = _NOT_DENIAL.sub(" ", span)
+        return bool(self._denial.search(span) or self._hedge.search(span))

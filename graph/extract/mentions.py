@@ -1,0 +1,1070 @@
+"""Finding mentions: the spans of an article that name or describe an entity.
+
+Sources, strongest first: the gazetteer (reference list and datasets, by a
+spaCy ``PhraseMatcher``), process-node spellings, capitalised names with a
+legal suffix, an organisation head word or a class cue in front of them,
+people (by a role title, an apposition or a speech verb), unnamed noun
+phrases with a class head noun (generic categories, facilities), and
+definite descriptions ("the company", "the Chinese tech giant") that
+:mod:`graph.extract.resolve` links to an earlier mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from rdflib import URIRef
+
+from graph.extract.lexicon import LEGAL_SUFFIXES, Lexicon
+from graph.extract.nlp import blank_pipeline
+from graph.extract.text import Sentence
+from graph.vocab import CG
+
+__all__ = ["Mention", "MentionFinder", "parse_node_size"]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the article text that refers to an entity.
+
+    ``kind`` is how it refers: ``name`` (a proper name), ``demonym``
+    ("Dutch"), ``metonym`` ("Washington"), ``node`` (a process node),
+    ``category`` (an unnamed noun phrase standing for a generic category),
+    ``thing`` (an unnamed but specific noun phrase: "14nm tooling"),
+    ``facility``, or ``descr`` (a definite description to resolve).
+    """
+
+    start: int
+    end: int
+    text: str
+    cls: URIRef
+    kind: str
+    rule: str
+    sent: int
+    iri: URIRef | None = None
+    name: str = ""
+    size_nm: Decimal | None = None
+    role: str | None = None
+    countries: tuple[URIRef, ...] = ()  # countries named inside the span ("Chinese Foreign Ministry")
+    threshold: bool = False  # a node followed by "and below"
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fourteen": 14,
+    "sixteen": 16,
+    "eighteen": 18,
+    "twenty": 20,
+    "twenty-two": 22,
+    "twenty-eight": 28,
+    "forty": 40,
+    "forty-five": 45,
+    "sixty-five": 65,
+    "ninety": 90,
+}
+_NODE = re.compile(
+    r"(?<![\w.])(?P<num>\d{1,3}(?:\.\d{1,2})?|"
+    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+    + r")(?:\s?-\s?|\s)?(?P<unit>nm|nanomet(?:er|re)s?)(?![a-zA-Z])(?:-class)?",
+    re.IGNORECASE,
+)
+_THRESHOLD_AFTER = re.compile(
+    r"^(?:\s*(?:node|process|level|technology))?\s+(?:and|or)\s+(?:below|smaller|under|beyond|more advanced|lower)",
+    re.IGNORECASE,
+)
+_NOT_NODE_AFTER = re.compile(r"^\s*(?:wavelength|light|laser|thick|wide|resolution)", re.IGNORECASE)
+
+
+def parse_node_size(text: str) -> Decimal | None:
+    """Size in nanometres of a node spelling, or None.
+
+    >>> [str(parse_node_size(t)) for t in ("5nm", "7 nm", "five-nanometre", "14-nanometers", "1.4nm")]
+    ['5', '7', '5', '14', '1.4']
+    """
+    match = _NODE.search(text)
+    if not match:
+        return None
+    num = match.group("num").lower()
+    value = Decimal(_NUMBER_WORDS[num]) if num in _NUMBER_WORDS else Decimal(num)
+    if value <= 0 or value > 1000:
+        return None
+    return value.normalize() if value != value.to_integral_value() else value.to_integral_value()
+
+
+# words that are capitalised but do not start a name
+_NOT_NAME_START = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "your",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "to",
+        "by",
+        "with",
+        "of",
+        "and",
+        "or",
+        "but",
+        "as",
+        "if",
+        "when",
+        "while",
+        "after",
+        "before",
+        "since",
+        "until",
+        "although",
+        "though",
+        "despite",
+        "according",
+        "however",
+        "meanwhile",
+        "also",
+        "still",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "he",
+        "she",
+        "they",
+        "we",
+        "it",
+        "i",
+        "you",
+        "there",
+        "here",
+        "what",
+        "which",
+        "who",
+        "why",
+        "how",
+        "some",
+        "many",
+        "several",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "currently",
+        "previously",
+        "recently",
+        "last",
+        "next",
+        "earlier",
+        "later",
+        "yesterday",
+        "today",
+        "tomorrow",
+        "ceo",
+        "cfo",
+        "cto",
+        "chief",
+        "president",
+        "minister",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "chairman",
+        "chairwoman",
+        "director",
+        "head",
+        "analyst",
+        "analysts",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "professor",
+        "senator",
+        "former",
+        "vice",
+        "deputy",
+        "premier",
+        "chancellor",
+        "governor",
+        "ambassador",
+        "trade",
+        "commerce",
+        "foreign",
+        "economy",
+        "finance",
+        "state",
+        "national",
+        "local",
+        "new",
+        "old",
+        "first",
+        "second",
+        "chinese",
+        "american",
+        "key",
+        "two",
+        "doing",
+        "citing",
+        "other",
+        "such",
+        "all",
+        "any",
+        "each",
+        "every",
+        "both",
+        "mainland",
+        "semiconductor",
+        "chip",
+        "chips",
+    ]
+)
+_TITLE_WORDS = (
+    "President|Vice President|Minister|Prime Minister|Secretary|Chancellor|Premier|Governor|Senator|Representative|"
+    "Ambassador|Commissioner|Chairman|Chairwoman|Chair|CEO|Chief Executive|Chief Executive Officer|CFO|CTO|COO|"
+    "Founder|Co-founder|Director|Spokesman|Spokeswoman|Spokesperson|Professor|Analyst|Economist|Leader|"
+    "General Secretary|Chief|Head|Lawmaker|Rep\\.|Sen\\.|Dr\\.|Mr\\.|Ms\\.|Mrs\\."
+)
+_TITLE_BEFORE = re.compile(r"(?:\b(?:" + _TITLE_WORDS + r")|\b(?:" + _TITLE_WORDS.lower() + r"))\s+$")
+_ROLE_APPOS = re.compile(
+    r"^,\s+(?:(?:a|an|the)\s+)?(?P<role>(?:[\w\-]+\s+){0,4}?(?:"
+    + _TITLE_WORDS.lower()
+    + r"|researcher|expert|scientist|engineer|strategist|official|executive|founder|partner|fellow)s?)\b",
+)
+_SPEECH_AFTER = re.compile(
+    r"^\s+(?:has\s+|had\s+|also\s+)?(?:said|says|told|wrote|writes|added|explained|noted|argued|warned|stated|"
+    r"pointed out|analyzed|analysed|commented|believes|thinks|urged|called|claimed|estimated|is|was|works)\b"
+)
+_CJK_PAREN = re.compile(r"^\s*[（(]\s*[\u3000-\u9fff\uac00-\ud7af]+\s*[)）]")
+_NAME_TOKEN = r"[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?"  # noqa: S105 - a pattern, not a secret
+
+_CAP = r"(?:[A-Z][\w&'’.\-]*[\w&]|[A-Z])"
+_CHAIN = re.compile(rf"{_CAP}(?:\s+(?:(?:of|for|and|on|the|&|de)\s+)*{_CAP})*")
+_ORG_HEAD_CLASS = {
+    "ministry": CG.GovernmentBody,
+    "department": CG.GovernmentBody,
+    "bureau": CG.GovernmentBody,
+    "commission": CG.GovernmentBody,
+    "administration": CG.GovernmentBody,
+    "office": CG.GovernmentBody,
+    "authority": CG.GovernmentBody,
+    "agency": CG.GovernmentBody,
+    "parliament": CG.GovernmentBody,
+    "congress": CG.GovernmentBody,
+    "senate": CG.GovernmentBody,
+    "cabinet": CG.GovernmentBody,
+    "council": CG.GovernmentBody,
+    "institute": CG.Organization,
+    "academy": CG.Organization,
+    "association": CG.Organization,
+    "university": CG.Organization,
+    "federation": CG.Organization,
+    "alliance": CG.Organization,
+    "consortium": CG.Organization,
+    "party": CG.Organization,
+    "foundation": CG.Organization,
+    "center": CG.Organization,
+    "centre": CG.Organization,
+    "times": CG.Organization,
+    "post": CG.Organization,
+    "journal": CG.Organization,
+    "news": CG.Organization,
+    "herald": CG.Organization,
+}
+_COMPANY_HEADS = frozenset(
+    [
+        "technologies",
+        "technology",
+        "semiconductor",
+        "semiconductors",
+        "electronics",
+        "microelectronics",
+        "systems",
+        "devices",
+        "instruments",
+        "materials",
+        "micro",
+        "memory",
+        "industries",
+        "networks",
+        "labs",
+        "robotics",
+        "photonics",
+        "optoelectronics",
+        "circuits",
+        "solutions",
+        "manufacturing",
+        "electric",
+        "chemical",
+        "chemicals",
+        "engineering",
+        "precision",
+        "telecom",
+        "communications",
+        "computing",
+        "integrated",
+    ]
+)
+_LEGAL = {s.rstrip(".").lower() for s in LEGAL_SUFFIXES if " " not in s}
+_ORG_CLASSES = (CG.Company, CG.Organization, CG.GovernmentBody)
+_CALLED = re.compile(r"(?:,\s*)?\b(?:called|named|dubbed|known as)\s+$")
+
+
+def _is_lower_word(word: str) -> bool:
+    return word[:1].islower()
+
+
+class MentionFinder:
+    """Finds mentions in an article's sentences using one lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.lexicon = lexicon
+        self.nlp = blank_pipeline()
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._surface_info: dict[str, list[tuple[str, URIRef, str]]] = {}
+        patterns: dict[str, list[str]] = {}
+        for surface, iri, kind in lexicon.surfaces:
+            entry = lexicon.entries[iri]
+            if entry.heads or entry.cls == CG.ProcessNode:
+                continue  # categories and nodes have rules of their own (modifiers, spellings, thresholds)
+            surface = surface.strip()
+            if len(surface) < 2:
+                continue
+            key = surface.lower()
+            self._surface_info.setdefault(key, []).append((surface, iri, kind))
+            patterns.setdefault(key, []).append(surface)
+        docs = list(self.nlp.tokenizer.pipe(sorted(patterns)))
+        for doc in docs:
+            self.matcher.add(doc.text.lower(), [doc])
+        cue_words: dict[str, URIRef] = {}
+        for cls in (CG.GovernmentBody, CG.Organization, CG.Company):
+            for cue in lexicon.class_cues.get(cls, ()):
+                cue_words[cue] = cls
+        self.org_cues = cue_words
+        self._org_cue_re = re.compile(
+            r"\b(" + "|".join(sorted((re.escape(c) for c in cue_words), key=len, reverse=True)) + r")s?\s+$",
+            re.IGNORECASE,
+        )
+        self._person_cues = lexicon.class_cues.get(CG.Person, ())
+        heads: dict[str, list[int]] = {}
+        for i, cat in enumerate(lexicon.categories):
+            for head in cat.heads:
+                heads.setdefault(head.lower(), []).append(i)
+        self.category_heads = heads
+        head_alt = "|".join(sorted((re.escape(h) for h in heads), key=len, reverse=True))
+        self._head_re = re.compile(rf"\b(?:{head_alt})(?:s|es)?\b", re.IGNORECASE) if heads else None
+        fac = lexicon.class_cues.get(CG.Facility, ())
+        fac_alt = "|".join(sorted((re.escape(f) for f in fac), key=len, reverse=True))
+        self._facility_re = re.compile(rf"\b(?:{fac_alt})(?:s|es|ies)?\b", re.IGNORECASE) if fac else None
+        self._descr_re = self._build_descr_re()
+
+    # -- gazetteer ---------------------------------------------------------------
+
+    def _gazetteer(self, text: str, sentences: list[Sentence]) -> list[Mention]:
+        from spacy.util import filter_spans
+
+        doc = self.nlp.make_doc(text)
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            span = doc[start:end]
+            spans.append(span)
+            span_key = self.nlp.vocab.strings[match_id]
+            span.label_ = span_key
+        chosen = []
+        for span in spans:
+            if self._case_ok(span.text, self._surface_info.get(span.label_, [])) is not None:
+                chosen.append(span)
+        sent_of = _sentence_index(sentences)
+        out: list[Mention] = []
+        for span in filter_spans(chosen):
+            info = self._case_ok(span.text, self._surface_info.get(span.label_, []))
+            if info is None:
+                continue
+            sent = sent_of(span.start_char)
+            if sent is None:
+                continue
+            _surface, iri, kind = info
+            entry = self.lexicon.entries[iri]
+            if entry.source != "reference" and not self._dataset_name_ok(text, span.start_char, span.text, sentences):
+                continue
+            end = span.end_char
+            out.append(
+                Mention(
+                    span.start_char,
+                    end,
+                    span.text,
+                    entry.cls,
+                    kind,
+                    f"gazetteer-{entry.source}",
+                    sent,
+                    iri=iri,
+                    name=entry.label,
+                )
+            )
+        return out
+
+    @staticmethod
+    def _case_ok(found: str, candidates: list[tuple[str, URIRef, str]]) -> tuple[str, URIRef, str] | None:
+        exact = [c for c in candidates if c[0] == found]
+        if exact:
+            return sorted(exact, key=lambda c: c[2] != "name")[0]
+        for cand in candidates:
+            surface = cand[0]
+            if surface.islower():
+                return cand  # lowercase aliases ("chipmaking equipment") match in any case
+            if " " in surface and len(surface) >= 8 and found[:1].isupper():
+                return cand  # "SK Hynix" for "SK hynix"
+        return None
+
+    @staticmethod
+    def _dataset_name_ok(text: str, start: int, found: str, sentences: list[Sentence]) -> bool:
+        if " " in found:
+            return True
+        if any(s.start == start for s in sentences) and found[1:].islower():
+            return False  # a capitalised common word opening a sentence
+        return not (found[1:].islower() and re.search(rf"\b{re.escape(found.lower())}\b", text))
+
+    # -- process nodes ---------------------------------------------------------------
+
+    def _nodes(self, sentence: Sentence) -> list[Mention]:
+        out = []
+        for match in _NODE.finditer(sentence.text):
+            after = sentence.text[match.end() : match.end() + 40]
+            if _NOT_NODE_AFTER.match(after):
+                continue
+            size = parse_node_size(match.group(0))
+            if size is None or size > 250:
+                continue
+            out.append(
+                Mention(
+                    sentence.start + match.start(),
+                    sentence.start + match.end(),
+                    match.group(0),
+                    CG.ProcessNode,
+                    "node",
+                    "node-spelling",
+                    sentence.index,
+                    size_nm=size,
+                    threshold=bool(_THRESHOLD_AFTER.match(after)),
+                )
+            )
+        return out
+
+    # -- capitalised names ---------------------------------------------------------------
+
+    def _names(self, sentence: Sentence, taken: list[tuple[int, int]], local: list[Mention]) -> list[Mention]:
+        text = sentence.text
+        out: list[Mention] = []
+        for match in _CHAIN.finditer(text):
+            s, e = match.start(), match.end()
+            poss = re.search(r"['’]s\b", text[s:e])
+            if poss:
+                e = s + poss.start()
+            inside = [m for m in local if sentence.start + s <= m.start and m.end <= sentence.start + e]
+            chain_words = text[s:e].split()
+            org_like = any(
+                w.lower().rstrip(".") in _ORG_HEAD_CLASS or w.rstrip(".").lower() in _LEGAL for w in chain_words[1:]
+            )
+            if inside and org_like and all(m.cls == CG.Country for m in inside) and len(chain_words) > len(inside) + 1:
+                segments = [(s, e)]  # "Korea Development Bank": the country is part of the name
+            else:
+                segments = []
+                cursor = s
+                for m in sorted(inside, key=lambda m: m.start):
+                    segments.append((cursor, m.start - sentence.start))
+                    cursor = m.end - sentence.start
+                segments.append((cursor, e))
+            for seg_s, seg_e in segments:
+                mention = self._segment(sentence, seg_s, seg_e, taken)
+                if mention is not None:
+                    out.append(mention)
+        return out
+
+    def _segment(self, sentence: Sentence, s: int, e: int, taken: list[tuple[int, int]]) -> Mention | None:
+        text = sentence.text
+        words = text[s:e].split()
+        # drop function words ("The", "In") in front and connectors at the end
+        while words and words[0].lower().rstrip(".,") in _NOT_NAME_START and words[0].lower() not in _ORG_HEAD_CLASS:
+            s = text.index(words[0], s) + len(words[0])
+            while s < e and not text[s].isalnum():
+                s += 1
+            words = words[1:]
+        while words and words[-1].lower() in ("of", "and", "for", "the", "on", "&", "de"):
+            e = text.rindex(words[-1], s, e)
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            words = words[:-1]
+        if not words or not words[0][:1].isupper():
+            return None
+        inside = [(a, b) for a, b in taken if sentence.start + s <= a and b <= sentence.start + e]
+        if _overlaps(sentence.start + s, sentence.start + e, [t for t in taken if t not in inside]):
+            return None
+        mention = self._classify_chain(sentence, s, e, words)
+        if mention is not None and inside:
+            countries = tuple(m.iri for m in self._country_mentions if m.iri and (m.start, m.end) in inside)
+            mention = replace(mention, countries=countries, extra={**mention.extra, "absorbs": "1"})
+        return mention
+
+    def _classify_chain(self, sentence: Sentence, s: int, e: int, words: list[str]) -> Mention | None:
+        text = sentence.text
+        span = text[s:e]
+        before = text[max(0, s - 60) : s]
+        after = text[e : e + 60]
+        last = words[-1].rstrip(".").lower()
+        lowered = [w.lower().rstrip(".") for w in words]
+        start, end = sentence.start + s, sentence.start + e
+
+        def make(cls: URIRef, rule: str, kind: str = "name") -> Mention:
+            return Mention(start, end, span, cls, kind, rule, sentence.index, name=span)
+
+        if len(words) >= 2 and last in _LEGAL:
+            return make(CG.Company, "name-legal-suffix")
+        for head, cls in _ORG_HEAD_CLASS.items():
+            if head in lowered and len(words) >= 2:
+                return make(cls, "name-org-head")
+        if len(words) >= 2 and last in _COMPANY_HEADS and lowered[0] not in _COMPANY_HEADS:
+            return make(CG.Company, "name-company-head")
+        cue = self._org_cue_re.search(before) or _CALLED.search(before)
+        if cue is not None and cue.end() == len(before):
+            cue_word = cue.group(0).strip(" ,").lower()
+            cls = next((c for w, c in self.org_cues.items() if cue_word.startswith(w)), CG.Company)
+            if _CALLED.search(before):
+                inner = self._org_cue_re.search(before[: before.rfind(",")] + " ") if "," in before else None
+                cls = (
+                    next((c for w, c in self.org_cues.items() if inner and inner.group(1).lower() == w), CG.Company)
+                    if inner
+                    else CG.Organization
+                )
+            if len(words) <= 4:
+                return make(cls, "name-after-cue")
+        if re.match(r"^\s*\(\s*[A-Z]{2,6}\s*[),]", after) and len(words) >= 2:
+            return make(CG.Organization, "name-with-acronym")
+        if 2 <= len(words) <= 3 and all(re.fullmatch(_NAME_TOKEN, w) for w in words):
+            role = self._person_role(before, after)
+            if role is not None:
+                mention = make(CG.Person, "person-context", "name")
+                return replace(mention, role=role or None)
+        return None
+
+    def _person_role(self, before: str, after: str) -> str | None:
+        """The role a person's context gives ("" when the context is a speech verb), else None."""
+        appos = _ROLE_APPOS.match(after)
+        if appos:
+            return appos.group("role")
+        title = _TITLE_BEFORE.search(before)
+        if title:
+            return title.group(0).strip()
+        if _SPEECH_AFTER.match(after) or _CJK_PAREN.match(after):
+            return ""
+        return None
+
+    # -- unnamed noun phrases ------------------------------------------------------------
+
+    def _noun_phrases(self, sentence: Sentence, taken: list[tuple[int, int]], nodes: list[Mention]) -> list[Mention]:
+        if self._head_re is None:
+            return []
+        text = sentence.text
+        out: list[Mention] = []
+        for match in self._head_re.finditer(text):
+            hs, he = match.start(), match.end()
+            # a compound goes on: "chip industry", "chipmaking tool makers"
+            follow = re.match(r"[\s-]+([a-z][\w-]*)", text[he:])
+            head_word = match.group(0).lower()
+            maker_of = False
+            if follow:
+                nxt = follow.group(1)
+                if nxt in ("maker", "makers", "supplier", "suppliers", "vendor", "vendors", "producer", "producers"):
+                    maker_of = True
+                elif nxt.rstrip("s") in self.category_heads or nxt in _CONTINUATION_NOUNS:
+                    continue
+            if _overlaps(sentence.start + hs, sentence.start + he, taken):
+                continue
+            mods, ms = _premodifiers(text, hs)
+            trim = self._trim_modifiers(text, sentence.start, ms, hs, taken)
+            np_start, np_end = trim, he
+            cls, iri, name, kind = self._categorise(head_word, mods, text[he : he + 60])
+            if cls is None:
+                continue
+            surface = text[trim:he]
+            node_mod = [n for n in nodes if sentence.start + ms <= n.start < sentence.start + hs]
+            if node_mod and cls == CG.Equipment:
+                surface = text[node_mod[0].start - sentence.start : he]
+                iri, kind, name = None, "thing", surface
+            elif kind == "category" and any(m[:1].isupper() for m in mods) and self._specific(mods, text, ms, hs):
+                first_cap = next(i for i, m in enumerate(mods) if m[:1].isupper())
+                surface = text[text.index(mods[first_cap], ms) : he]
+                iri, kind, name = None, "thing", surface
+            elif re.search(r"\w-(?:made|built|origin|designed)\b", text[ms:hs]):
+                surface = text[ms:he]
+                iri, kind, name = None, "thing", surface
+            if np_start >= np_end:
+                continue
+            mention = Mention(
+                sentence.start + np_start,
+                sentence.start + np_end,
+                surface,
+                cls,
+                kind,
+                "noun-phrase",
+                sentence.index,
+                iri=iri,
+                name=name,
+                extra={"maker_of": "1"} if maker_of else {},
+            )
+            out.append(mention)
+        return out
+
+    @staticmethod
+    def _trim_modifiers(text: str, sent_start: int, ms: int, hs: int, taken: list[tuple[int, int]]) -> int:
+        """Start of a noun phrase after any earlier mention inside its modifiers ("US chip equipment")."""
+        start = ms
+        for a, b in taken:
+            if sent_start + ms <= a and b <= sent_start + hs:
+                start = max(start, b - sent_start)
+        while start < hs and not text[start].isalnum():
+            start += 1
+        if text[start : start + 2] == "s " and text[start - 1 : start] in ("'", "’"):
+            start += 2
+        return start
+
+    def _specific(self, mods: list[str], text: str, ms: int, hs: int) -> bool:
+        caps = [m for m in mods if m[:1].isupper()]
+        for word in caps:
+            if self.lexicon.lookup(word) is not None:
+                return False
+            if word.upper() == word and len(word) <= 4:
+                return False  # "AI", "US"
+        return True
+
+    def _categorise(self, head_word: str, mods: list[str], after: str) -> tuple[URIRef | None, URIRef | None, str, str]:
+        singular = _singular(head_word)
+        candidates = [self.lexicon.categories[i] for i in self.category_heads.get(singular, [])]
+        if not candidates:
+            return None, None, "", ""
+        mod_text = " ".join(mods).lower()
+        post = after.lower()
+        post_match = re.match(r"^\s+(?:intended |designed |used )?for ([\w\s\-]{0,60})", post)
+        post_text = post_match.group(1) if post_match else ""
+        best = None
+        for cat in candidates:
+            for mod in cat.modifiers:
+                if not mod:
+                    continue
+                pattern = rf"(?<![\w-]){re.escape(mod.lower())}(?![\w-])"
+                if re.search(pattern, mod_text) or (post_text and re.search(pattern, post_text)):
+                    if best is None or len(mod) > best[1]:
+                        best = (cat, len(mod))
+        if best is None:
+            defaults = [c for c in candidates if "" in c.modifiers]
+            if defaults:
+                best = (defaults[0], 0)
+            elif len(candidates) == 1:
+                best = (candidates[0], 0)
+        if best is None:
+            return None, None, "", ""
+        cat = best[0]
+        if cat.cls == CG.Equipment and not self._equipment_context(mods, mod_text, best[1]):
+            return None, None, "", ""
+        return cat.cls, cat.iri, cat.label, "category"
+
+    @staticmethod
+    def _equipment_context(mods: list[str], mod_text: str, matched: int) -> bool:
+        # bare "equipment" is chip equipment only when nothing says otherwise ("defense equipment")
+        if matched:
+            return True
+        lower = [m for m in mods if m[:1].islower() and m not in _ADJECTIVE_OK]
+        return not lower
+
+    # -- facilities ----------------------------------------------------------------
+
+    def _facilities(self, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Mention]:
+        if self._facility_re is None:
+            return []
+        text = sentence.text
+        out = []
+        for match in self._facility_re.finditer(text):
+            hs, he = match.start(), match.end()
+            if _overlaps(sentence.start + hs, sentence.start + he, taken):
+                continue
+            follow = re.match(r"\s+([a-z]\w*)", text[he:])
+            if follow and follow.group(1) in _CONTINUATION_NOUNS | {"equipment", "tools", "gear"}:
+                continue
+            _, ms = _premodifiers(text, hs)
+            np_end = he
+            loc = re.match(r"\s+in\s+((?:[A-Z][\w\-]+)(?:\s+[A-Z][\w\-]+)?)", text[he:])
+            if loc:
+                np_end = he + loc.end()
+            np = text[ms:np_end]
+            out.append(
+                Mention(
+                    sentence.start + ms,
+                    sentence.start + np_end,
+                    np,
+                    CG.Facility,
+                    "facility",
+                    "facility-noun-phrase",
+                    sentence.index,
+                    name=np,
+                )
+            )
+        return out
+
+    # -- definite descriptions ---------------------------------------------------------
+
+    def _build_descr_re(self) -> re.Pattern[str]:
+        cues = [*self.org_cues, "country", "nation"]
+        alt = "|".join(sorted((re.escape(c) for c in cues), key=len, reverse=True))
+        return re.compile(rf"\b[Tt]he\s+((?:[\w\-’']+\s+){{0,3}}?)({alt})(?:s|es)?\b")
+
+    def _descriptions(self, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Mention]:
+        out = []
+        for match in self._descr_re.finditer(sentence.text):
+            s, e = sentence.start + match.start(), sentence.start + match.end()
+            if _overlaps(s, e, taken):
+                continue
+            follow = sentence.text[match.end() : match.end() + 3]
+            if follow.startswith(("'s", "’s")) and match.group(2).lower() in ("country", "nation"):
+                pass
+            elif re.match(r"\s*(?:of|for)\b", sentence.text[match.end() : match.end() + 5]):
+                continue  # "the head of", "the department of X" is a name or a role, not a reference
+            plural = sentence.text[match.end(2) : match.end()] in ("s", "es")
+            if plural:
+                continue
+            cue = match.group(2).lower()
+            cls = CG.Country if cue in ("country", "nation") else self.org_cues.get(cue, CG.Company)
+            out.append(
+                Mention(
+                    s,
+                    e,
+                    match.group(0),
+                    cls,
+                    "descr",
+                    "definite-description",
+                    sentence.index,
+                    name=match.group(1).strip(),
+                )
+            )
+        return out
+
+    # -- everything -------------------------------------------------------------------
+
+    def find(self, text: str, sentences: list[Sentence]) -> list[Mention]:
+        """All mentions in the sentences, non-overlapping, in text order."""
+        mentions = self._gazetteer(text, sentences)
+        mentions = [m for m in mentions if not _metonym_is_place(m, text)]
+        self._country_mentions = [m for m in mentions if m.cls == CG.Country]
+        by_sent: dict[int, list[Mention]] = {}
+        for m in mentions:
+            by_sent.setdefault(m.sent, []).append(m)
+        for sentence in sentences:
+            local = by_sent.setdefault(sentence.index, [])
+            taken = [(m.start, m.end) for m in local]
+            nodes = [n for n in self._nodes(sentence) if not _overlaps(n.start, n.end, taken)]
+            local += nodes
+            nodes = [m for m in local if m.cls == CG.ProcessNode]
+            taken += [(n.start, n.end) for n in nodes]
+            names = self._names(sentence, taken, local)
+            for name in names:
+                if name.extra.get("absorbs"):
+                    local[:] = [m for m in local if not (name.start <= m.start and m.end <= name.end)]
+            local += names
+            taken = [(m.start, m.end) for m in local]
+            phrases = self._noun_phrases(sentence, taken, nodes)
+            local += phrases
+            taken += [(m.start, m.end) for m in phrases]
+            facilities = self._facilities(sentence, taken)
+            local += facilities
+            taken += [(m.start, m.end) for m in facilities]
+            local += self._descriptions(sentence, taken)
+        out = [m for sent in by_sent.values() for m in sent]
+        out += self._acronym_uses(sentences, out)
+        out = [self._with_countries(m) for m in out]
+        return sorted(out, key=lambda m: (m.start, -m.end))
+
+    def _acronym_uses(self, sentences: list[Sentence], mentions: list[Mention]) -> list[Mention]:
+        """Acronyms defined in parentheses after a new name, and their later uses."""
+        defined: dict[str, Mention] = {}
+        text_of = {s.index: s for s in sentences}
+        found: list[Mention] = []
+        for m in mentions:
+            if m.iri is not None or m.kind != "name" or m.cls not in _ORG_CLASSES:
+                continue
+            sentence = text_of[m.sent]
+            after = sentence.text[m.end - sentence.start : m.end - sentence.start + 20]
+            acr = re.match(r"^\s*\(\s*([A-Z][A-Za-z&]{1,7})\s*[),]", after)
+            if acr:
+                defined[acr.group(1)] = m
+        if not defined:
+            return []
+        taken = [(m.start, m.end) for m in mentions]
+        pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in defined) + r")\b")
+        for sentence in sentences:
+            for match in pattern.finditer(sentence.text):
+                s, e = sentence.start + match.start(), sentence.start + match.end()
+                if _overlaps(s, e, taken):
+                    continue
+                source = defined[match.group(1)]
+                found.append(replace(source, start=s, end=e, text=match.group(1), sent=sentence.index, rule="acronym"))
+                taken.append((s, e))
+        return found
+
+    def _with_countries(self, mention: Mention) -> Mention:
+        """Record a country named at the start of an organisation's name ("Chinese Foreign Ministry")."""
+        if mention.cls not in _ORG_CLASSES or mention.countries:
+            return mention
+        words = mention.text.split()
+        for n in (2, 1):
+            if len(words) > n:
+                entry = self.lexicon.lookup(" ".join(words[:n]))
+                if entry is not None and entry.cls == CG.Country:
+                    is_demonym = " ".join(words[:n]) in entry.demonyms
+                    return replace(
+                        mention, countries=(entry.iri,), extra={**mention.extra, "demonym": "1" if is_demonym else ""}
+                    )
+                demonym = self._demonyms.get(" ".join(words[:n]))
+                if demonym is not None:
+                    return replace(mention, countries=(demonym,), extra={**mention.extra, "demonym": "1"})
+        return mention
+
+    @property
+    def _demonyms(self) -> dict[str, URIRef]:
+        if not hasattr(self, "_demonym_cache"):
+            self._demonym_cache = {d: e.iri for e in self.lexicon.countries() for d in e.demonyms}
+        return self._demonym_cache
+
+
+_CONTINUATION_NOUNS = frozenset(
+    [
+        "industry",
+        "industries",
+        "sector",
+        "sectors",
+        "market",
+        "markets",
+        "business",
+        "businesses",
+        "production",
+        "manufacturing",
+        "design",
+        "designs",
+        "supply",
+        "supplies",
+        "shortage",
+        "shortages",
+        "export",
+        "exports",
+        "sales",
+        "stocks",
+        "war",
+        "wars",
+        "act",
+        "ambitions",
+        "company",
+        "companies",
+        "firm",
+        "firms",
+        "maker",
+        "makers",
+        "giant",
+        "giants",
+        "designer",
+        "designers",
+        "plant",
+        "plants",
+        "factory",
+        "factories",
+        "technology",
+        "technologies",
+        "self-sufficiency",
+        "exports",
+        "imports",
+        "output",
+        "capacity",
+        "prices",
+        "price",
+        "demand",
+        "investment",
+        "investments",
+        "subsidies",
+        "subsidy",
+        "program",
+        "programme",
+        "initiative",
+        "stocks",
+        "shares",
+        "startup",
+        "startups",
+        "start-up",
+        "start-ups",
+        "developer",
+        "developers",
+        "research",
+        "patents",
+        "engineers",
+        "talent",
+        "ecosystem",
+    ]
+)
+_ADJECTIVE_OK = frozenset(
+    [
+        "advanced",
+        "similar",
+        "used",
+        "secondhand",
+        "second-hand",
+        "new",
+        "older",
+        "old",
+        "most",
+        "less",
+        "more",
+        "its",
+        "their",
+        "the",
+        "some",
+        "all",
+        "any",
+        "certain",
+        "specific",
+        "key",
+        "critical",
+        "essential",
+        "sophisticated",
+        "existing",
+        "current",
+        "additional",
+        "other",
+        "such",
+        "high-end",
+        "cutting-edge",
+        "state-of-the-art",
+        "needed",
+        "required",
+        "crucial",
+        "vital",
+    ]
+)
+_STOP_BEFORE = re.compile(r"^(?:[,;:()\"“”]|and|or|of|to|in|on|at|for|from|by|with|as|than|that|which|is|are|was)$")
+
+
+def _premodifiers(text: str, head_start: int) -> tuple[list[str], int]:
+    """Up to five words before a head noun that can modify it, and where they start."""
+    start = head_start
+    words: list[str] = []
+    pos = head_start
+    for _ in range(5):
+        m = re.search(r"([\w’'\-]+(?:\s+(?:and|&)\s+[\w\-]+-made)?)\s*$", text[:pos])
+        if not m:
+            break
+        word = m.group(1)
+        low = word.lower()
+        if _STOP_BEFORE.match(low) or low in ("a", "an", "the", "its", "their", "his", "her", "our") or low.isdigit():
+            break
+        if re.match(r"^(?:is|are|was|were|be|been|has|have|had|will|would|can|could|to)$", low):
+            break
+        if low.endswith(("ed", "ing")) and low not in _ADJECTIVE_OK and not low.endswith(("-made", "-based")):
+            if low not in ("advanced", "used", "imported", "integrated"):
+                break
+        words.insert(0, word)
+        start = m.start(1)
+        pos = m.start(1)
+        if text[pos - 1 : pos] not in (" ", "-"):
+            break
+    return words, start
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _sentence_index(sentences: list[Sentence]):  # type: ignore[no-untyped-def]
+    import bisect
+
+    starts = [s.start for s in sentences]
+
+    def find(offset: int) -> int | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and sentences[i].start <= offset < sentences[i].end:
+            return sentences[i].index
+        return None
+
+    return find
+
+
+_PLACE_PREP = re.compile(r"\b(?:in|at|near|around|outside|across|from|to|into|visit(?:ed|ing)?)\s+$", re.IGNORECASE)
+
+
+def _metonym_is_place(mention: Mention, text: str) -> bool:
+    """A capital named as a place ("a plant in Tokyo"), not as a government."""
+    if mention.kind != "metonym":
+        return False
+    after = text[mention.end : mention.end + 3]
+    if after.startswith(("'s", "’s")):
+        return False
+    if re.match(r"\s[A-Z]", text[mention.end : mention.end + 2]):
+        return True  # part of a longer name: "Beijing Institute", "Washington Post"
+    if text[mention.end : mention.end + 7].startswith("-based"):
+        return False
+    return bool(_PLACE_PREP.search(text[max(0, mention.start - 20) : mention.start]))

@@ -1,0 +1,183 @@
+"""The rule-based extractor: article -> sentences -> mentions -> entities -> claims -> Extraction.
+
+Each stage is its own module; this one wires them and turns what they find
+into the pipeline records (:mod:`graph.records`) with evidence: the
+sentence, its offsets, the rule, a confidence per rule, and who the article
+attributes the statement to.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import URIRef
+
+from graph.extract.claims import ClaimRules
+from graph.extract.lexicon import Lexicon, load_lexicon
+from graph.extract.mentions import Mention, MentionFinder
+from graph.extract.relations import RawFact, RelationRules
+from graph.extract.resolve import Resolver
+from graph.extract.sanctions import SanctionDraft, SanctionRules
+from graph.extract.text import split_sentences
+from graph.extract.view import SentenceView
+from graph.ids import mint
+from graph.records import Article, EntityRecord, Evidence, Extraction, Fact, SanctionRecord
+from graph.vocab import CG
+
+__all__ = ["RuleExtractor"]
+
+log = logging.getLogger(__name__)
+
+#: longest text the rules read; the rest of a longer article is left out (with a warning)
+MAX_TEXT_CHARS = 400_000
+
+
+class RuleExtractor:
+    """Rule-based extractor: spaCy tokenizer and phrase matcher, regular patterns, ontology lexicons."""
+
+    name = "chipgraph-rules/1.0"
+
+    def __init__(self, lexicon: Lexicon | None = None, *, shared_data: Path | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon(shared_data)
+        self.finder = MentionFinder(self.lexicon)
+        self.resolver = Resolver(self.lexicon)
+        self.relations = RelationRules(self.lexicon)
+        self.sanctions = SanctionRules(self.lexicon)
+        self.claims = ClaimRules(self.lexicon)
+
+    def extract(self, article: Article) -> Extraction:
+        """Extract entities, facts and sanctions; never raises on odd text."""
+        try:
+            return self._extract(article)
+        except Exception as exc:  # the edge: odd text must give an empty result, not a failed ingest
+            log.exception("extraction failed for article %s", article.id)
+            return Extraction(article, self.name, warnings=(f"extraction failed: {type(exc).__name__}: {exc}",))
+
+    def _extract(self, article: Article) -> Extraction:
+        warnings: list[str] = []
+        text = article.text
+        if len(text) > MAX_TEXT_CHARS:
+            warnings.append(f"only the first {MAX_TEXT_CHARS} characters were read")
+            text = text[:MAX_TEXT_CHARS]
+        sentences = split_sentences(text)
+        if not sentences:
+            return Extraction(article, self.name, warnings=tuple(warnings))
+        mentions = self.finder.find(text, sentences)
+        resolved = self.resolver.resolve(mentions, sentences)
+        by_sentence: dict[int, list[Mention]] = {}
+        for m in resolved.mentions:
+            by_sentence.setdefault(m.sent, []).append(m)
+
+        facts: dict[tuple[URIRef, URIRef, URIRef, int], Fact] = {}
+        drafts: list[SanctionDraft] = []
+        antecedent_iri: URIRef | None = None
+        negated = self.claims.negated
+        for sentence in sentences:
+            view = SentenceView.build(sentence, by_sentence.get(sentence.index, []))
+            if not view.mentions:
+                continue
+            reporters = self.claims.reporters(view)
+            antecedent = next((i for i, m in enumerate(view.mentions) if m.iri == antecedent_iri), None)
+            raw: list[RawFact] = []
+            rules: list[Callable[[], object]] = [
+                lambda: self.relations.headquarters(view),
+                lambda: self.relations.verbs(view, negated),
+                lambda: self.relations.manufacturing_for(view),
+                lambda: self.relations.possessives(view, antecedent),
+                lambda: self.relations.maker_of(view),
+                lambda: self.relations.nodes(view, negated),
+                lambda: self.relations.people(view),
+                lambda: self.relations.origins(view),
+                lambda: self.relations.facilities(view),
+                lambda: self.relations.located(view),
+            ]
+            for rule in rules:
+                raw += list(rule())  # type: ignore[call-overload]
+            evidence_for = _evidence_factory(sentence.text, sentence.start, sentence.end, reporters)
+            for f in raw:
+                key = (f.subject, f.predicate, f.object, sentence.index)
+                if f.subject != f.object and key not in facts:
+                    facts[key] = Fact(f.subject, f.predicate, f.object, evidence_for(f.rule, f.confidence))
+            drafts += self.sanctions.sentence(view, drafts, article.published, negated)
+            first_org = next((m for m in view.mentions if m.cls == CG.Company and m.iri is not None), None)
+            if first_org is not None:
+                antecedent_iri = first_org.iri
+
+        records = dict(resolved.entities)
+        sanction_records, sanction_facts = self._sanctions(article, drafts, sentences)
+        all_facts = list(facts.values()) + sanction_facts
+        for fact in all_facts:
+            for iri in (fact.subject, fact.object):
+                if isinstance(iri, URIRef) and iri not in records:
+                    record = self._record_for(iri)
+                    if record is not None:
+                        records[iri] = record
+        known = set(records) | {s.iri for s in sanction_records}
+        all_facts = [f for f in all_facts if f.subject in known and f.object in known]
+        return Extraction(
+            article,
+            self.name,
+            entities=tuple(records.values()),
+            facts=tuple(all_facts),
+            sanctions=tuple(sanction_records),
+            warnings=tuple(warnings),
+        )
+
+    def _record_for(self, iri: URIRef) -> EntityRecord | None:
+        entry = self.lexicon.entries.get(iri)
+        if entry is None:
+            return None
+        return EntityRecord(iri=iri, cls=entry.cls, label=entry.label, same_as=entry.same_as, attributes=entry.literals)
+
+    def _sanctions(
+        self, article: Article, drafts: list[SanctionDraft], sentences: list
+    ) -> tuple[list[SanctionRecord], list[Fact]]:  # type: ignore[type-arg]
+        records: list[SanctionRecord] = []
+        facts: list[Fact] = []
+        for draft in drafts:
+            if not draft.imposers and not draft.targets and not draft.restricts and not draft.exempts:
+                continue
+            iri = mint("sanction", str(article.iri), str(draft.start), str(draft.kind))
+            evidence = Evidence(draft.text, draft.start, draft.end, 0.7, f"sanction-{_local(draft.kind)}")
+            threshold = min((t[1] for t in draft.thresholds if t[1] is not None), default=None)  # type: ignore[type-var]
+            records.append(
+                SanctionRecord(
+                    iri=iri,
+                    kind=draft.kind,
+                    label=draft.label,
+                    evidence=evidence,
+                    status=draft.status,
+                    date=draft.date,
+                    threshold_nm=threshold,  # type: ignore[arg-type]
+                )
+            )
+            role_evidence = Evidence(draft.text, draft.start, draft.end, 0.7, "sanction-roles")
+            for prop, values in (
+                (CG.imposedBy, draft.imposers),
+                (CG.targets, draft.targets),
+                (CG.restricts, draft.restricts),
+                (CG.exempts, draft.exempts),
+                (CG.nodeThreshold, [t[0] for t in draft.thresholds]),
+            ):
+                for value in dict.fromkeys(values):
+                    facts.append(Fact(iri, prop, value, role_evidence))
+            for extra in draft.extra_sentences:
+                s = sentences[extra]
+                ev = Evidence(s.text, s.start, s.end, 0.6, "sanction-anaphora")
+                facts += [Fact(iri, CG.exempts, e, ev) for e in draft.exempts]
+        return records, facts
+
+
+def _local(iri: URIRef) -> str:
+    return str(iri).rsplit("#", 1)[-1]
+
+
+def _evidence_factory(
+    sentence: str, start: int, end: int, reporters: tuple[URIRef, ...]
+) -> Callable[[str, float], Evidence]:
+    def make(rule: str, confidence: float) -> Evidence:
+        return Evidence(sentence, start, end, confidence, rule, reporters)
+
+    return make

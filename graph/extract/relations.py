@@ -1,0 +1,417 @@
+"""Relation rules: facts between resolved mentions of one sentence.
+
+Each rule is a general English pattern over the masked sentence
+(:class:`~graph.extract.view.SentenceView`), type-checked against what the
+predicate may link:
+
+* apposition and premodifiers give ``headquarteredIn`` ("Dutch supplier
+  ASML", "US-based Intel", "Taiwan's TSMC", "China's largest chipmaker,
+  SMIC", "chipmakers such as SMIC" after a demonym);
+* verbs from the ontology's trigger lexicons, active, passive and inverse,
+  with coordinated subjects and objects ("TSMC and Samsung can make 7nm
+  chips" gives two facts); the object's class picks the predicate ("make" a
+  product is ``makes``, "make chips for" a company is ``manufacturesFor``);
+* possessives ("Nvidia's A100", "its Mate 60 Pro") give ``makes``;
+* a node in a clause with a making verb gives ``atNode`` to its subject or
+  product; people with a role title get ``affiliatedWith`` and a role;
+  country premodifiers of goods give ``originCountry``; facilities get
+  ``operates`` and ``locatedIn``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from graph.extract.lexicon import Lexicon
+from graph.extract.mentions import Mention
+from graph.extract.view import GROUP, SentenceView, phrase_pattern
+from graph.ontology import class_ancestors
+from graph.vocab import CG
+
+__all__ = ["RawFact", "RelationRules"]
+
+_ORG = CG.Organization
+_GOODS = (CG.Product, CG.Equipment, CG.Technology)
+
+#: what each predicate may link in extraction (narrower than the ontology's domain/range, per the gold format)
+SIGNATURES: dict[URIRef, tuple[tuple[URIRef, ...], tuple[URIRef, ...]]] = {
+    CG.headquarteredIn: ((_ORG,), (CG.Country,)),
+    CG.suppliesTo: ((_ORG,), (CG.Company,)),
+    CG.manufacturesFor: ((CG.Company,), (CG.Company,)),
+    CG.makes: ((_ORG,), _GOODS),
+    CG.uses: ((CG.Company,), _GOODS),
+    CG.originCountry: ((CG.Product, CG.Equipment), (CG.Country,)),
+    CG.hasComponent: ((CG.Product,), (CG.Product,)),
+    CG.atNode: ((CG.Product, CG.Company), (CG.ProcessNode,)),
+    CG.affiliatedWith: ((CG.Person,), (_ORG,)),
+    CG.operates: ((_ORG,), (CG.Facility,)),
+    CG.locatedIn: ((CG.Facility, CG.Company), (CG.Country,)),
+    CG.subsidiaryOf: ((CG.Company,), (CG.Company,)),
+}
+#: order in which a trigger's candidate predicates are tried
+_PRIORITY = (
+    CG.manufacturesFor,
+    CG.suppliesTo,
+    CG.affiliatedWith,
+    CG.operates,
+    CG.subsidiaryOf,
+    CG.hasComponent,
+    CG.makes,
+    CG.uses,
+    CG.locatedIn,
+    CG.headquarteredIn,
+)
+_BE = r"(?:is|are|was|were|be|been|being|has been|have been|had been|'s)"
+_PARTICLES = ("to", "for", "from", "on", "in", "by", "with", "of")
+_MAKING = r"(?:make|makes|made|making|produce|produces|produced|producing|manufactur\w*|fabricat\w*|mass[- ]produc\w*|build|builds|built|building|release|releases|released|releasing|develop\w*|ship\w*|roll\w* out|launch\w*|design\w*|sell\w*|sold|employ\w*|use|uses|used|using|with|at|on)"
+
+
+@dataclass(frozen=True)
+class RawFact:
+    """A fact found in one sentence, before evidence is attached."""
+
+    subject: URIRef
+    predicate: URIRef
+    object: URIRef
+    rule: str
+    confidence: float
+
+
+def is_a(mention: Mention, classes: tuple[URIRef, ...]) -> bool:
+    """Whether the mention's class is (a subclass of) one of ``classes``."""
+    ancestors = class_ancestors(mention.cls)
+    return any(c in ancestors for c in classes)
+
+
+def fits(predicate: URIRef, subject: Mention, obj: Mention) -> bool:
+    """Whether the predicate may link these two mentions."""
+    domain, range_ = SIGNATURES[predicate]
+    return subject.iri != obj.iri and is_a(subject, domain) and is_a(obj, range_)
+
+
+class RelationRules:
+    """The relation rules, compiled once from the lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        entries: list[tuple[str, URIRef, bool, str | None]] = []
+        for prop, (forward, inverse) in lexicon.property_triggers.items():
+            for phrase, inv in [(p, False) for p in forward] + [(p, True) for p in inverse]:
+                words = phrase.split()
+                particle = words[-1] if len(words) > 1 and words[-1] in _PARTICLES else None
+                core = " ".join(words[:-1]) if particle else phrase
+                core = re.sub(r"^be\s+", "", core)
+                entries.append((core, prop, inv, particle))
+        self._triggers: dict[str, list[tuple[URIRef, bool, str | None]]] = {}
+        for core, prop, inv, particle in entries:
+            self._triggers.setdefault(core, []).append((prop, inv, particle))
+        alts = sorted(self._triggers, key=len, reverse=True)
+        self._verb_re = re.compile("|".join(f"(?P<t{i}>{phrase_pattern(c)})" for i, c in enumerate(alts)))
+        self._verb_keys = alts
+        company_cues = sorted(lexicon.class_cues.get(CG.Company, ()), key=len, reverse=True)
+        org_cues = company_cues + sorted(
+            lexicon.class_cues.get(CG.Organization, ()) + lexicon.class_cues.get(CG.GovernmentBody, ()),
+            key=len,
+            reverse=True,
+        )
+        self._cue = r"(?:" + "|".join(re.escape(c) for c in org_cues) + r")(?:s|es)?"
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _facts(
+        self, view: SentenceView, pred: URIRef, subs: list[int], objs: list[int], rule: str, conf: float
+    ) -> Iterator[RawFact]:
+        for s in subs:
+            for o in objs:
+                sm, om = view.at(s), view.at(o)
+                if sm.iri is not None and om.iri is not None and fits(pred, sm, om):
+                    yield RawFact(sm.iri, pred, om.iri, rule, conf)
+
+    # -- headquarters -----------------------------------------------------------------
+
+    def headquarters(self, view: SentenceView) -> Iterator[RawFact]:
+        m = view.masked
+        cue = self._cue
+        patterns = (
+            # Taiwan's TSMC / China's largest chipmaker, SMIC / the country's biggest foundry SMIC
+            (rf"(⟨\d+⟩)['’]s\s+(?:[\w\-]+\s+){{0,4}}?{cue},?\s+({GROUP})", "possessive-apposition", 0.85),
+            (rf"(⟨\d+⟩)['’]s\s+({GROUP})", "possessive", 0.8),
+            # Dutch supplier ASML / US memory chipmaker Micron / Chinese AI start-up DeepSeek
+            (rf"(⟨\d+⟩)\s+(?:[\w\-()]+\s+){{0,4}}?{cue}\s+({GROUP})", "demonym-apposition", 0.85),
+            # Chinese chipmakers such as SMIC and Hua Hong
+            (
+                rf"(⟨\d+⟩)\s+(?:[^,;.]{{0,40}}?)\b{cue}\b[^;.]{{0,40}}?(?:such as|like|including|namely)\s+({GROUP})",
+                "demonym-such-as",
+                0.75,
+            ),
+            # US-based Intel
+            (rf"(⟨\d+⟩)-based\s+(?:[\w\-]+\s+){{0,3}}?({GROUP})", "based-apposition", 0.9),
+            # the largest chipmaker in China, SMIC
+            (rf"\b{cue}\s+in\s+(⟨\d+⟩),\s+({GROUP})", "cue-in-country", 0.85),
+        )
+        for pattern, rule, conf in patterns:
+            for match in re.finditer(pattern, m):
+                country = int(match.group(1)[1:-1])
+                if view.at(country).cls != CG.Country:
+                    continue
+                members = view.group_members(match.group(2))
+                yield from self._facts(view, CG.headquarteredIn, members, [country], rule, conf)
+        # SMIC, China's top chipmaker / Huawei, a Chinese company / Micron, based in the US
+        for match in re.finditer(
+            rf"(⟨\d+⟩),?\s+(?:[–—-]\s+)?(?:(?:a|an|the|one of the|one of)\s+)?(?:(⟨\d+⟩)['’]s|(⟨\d+⟩)(?:-based)?)\s+(?:[\w\-]+\s+){{0,3}}?{cue}",
+            m,
+        ):
+            org = int(match.group(1)[1:-1])
+            country = int((match.group(2) or match.group(3))[1:-1])
+            if view.at(country).cls == CG.Country:
+                yield from self._facts(view, CG.headquarteredIn, [org], [country], "apposition-after", 0.8)
+        for match in re.finditer(r"(⟨\d+⟩),?\s+(?:is\s+)?(?:based|headquartered)\s+in\s+(⟨\d+⟩)", m):
+            org, country = int(match.group(1)[1:-1]), int(match.group(2)[1:-1])
+            yield from self._facts(view, CG.headquarteredIn, [org], [country], "based-in", 0.9)
+        # a country or demonym that opens an organisation's own name ("Chinese Foreign Ministry")
+        for i, mention in enumerate(view.mentions):
+            if mention.countries and mention.iri is not None and is_a(mention, (_ORG,)):
+                if mention.cls == CG.Company and not mention.extra.get("demonym"):
+                    continue  # "Taiwan Semiconductor" is a name, not a statement of where the firm is based
+                for country in mention.countries:
+                    yield RawFact(mention.iri, CG.headquarteredIn, country, "name-country", 0.7)
+            # "Chinese Minister of Industry ..." / "the US Department of Commerce" after a demonym mention
+            if i > 0 and mention.cls == CG.GovernmentBody and mention.iri is not None:
+                prev = view.at(i - 1)
+                gap = m[view.span(i - 1)[1] : view.span(i)[0]]
+                if prev.cls == CG.Country and re.fullmatch(r"\s+(?:[A-Z][a-z]+\s+)?(?:of\s+|for\s+)?(?:the\s+)?", gap):
+                    yield from self._facts(view, CG.headquarteredIn, [i], [i - 1], "country-body", 0.75)
+
+    # -- verbs ------------------------------------------------------------------------
+
+    def verbs(self, view: SentenceView, negated) -> Iterator[RawFact]:  # type: ignore[no-untyped-def]
+        m = view.masked
+        for match in self._verb_re.finditer(m):
+            key = next(self._verb_keys[int(k[1:])] for k, v in match.groupdict().items() if v is not None)
+            vs, ve = match.start(), match.end()
+            left, right = view.clause(vs)
+            before = m[left:vs]
+            passive = bool(re.search(rf"\b{_BE}\s+(?:\w+ly\s+)?$", before)) and match.group(0).endswith(("ed", "en", "t"))
+            reduced = bool(re.match(r"\s+by\s+⟨", m[ve : ve + 6])) and match.group(0).endswith(("ed", "en", "t"))
+            subj_ids = self._subject(view, left, vs)
+            for prop, inverse, particle in self._triggers[key]:
+                objs, obj_start = self._object(view, prop, ve, right, particle)
+                if passive or reduced:
+                    agent = re.match(rf"\s+by\s+({GROUP})", m[ve:right])
+                    if agent is None:
+                        continue
+                    agent_ids = view.group_members(agent.group(1))
+                    subs, objs2 = agent_ids, subj_ids
+                    if reduced and not passive:
+                        objs2 = self._left_group(view, left, vs)
+                    subs, objs = (objs2, subs) if inverse else (subs, objs2)
+                else:
+                    subs = subj_ids
+                    subs, objs = (objs, subs) if inverse else (subs, objs)
+                if not subs or not objs:
+                    continue
+                if negated(view, left, vs) or negated(view, vs, min(ve + 12, right)):
+                    break
+                facts = list(self._facts(view, prop, subs, objs, f"verb-{key.replace(' ', '-')}", 0.7))
+                if facts:
+                    yield from facts
+                    if prop != CG.suppliesTo:
+                        break
+
+    def _left_group(self, view: SentenceView, left: int, pos: int) -> list[int]:
+        ids = view.ids_in(left, pos)
+        return ids[-1:] if ids else []
+
+    def _subject(self, view: SentenceView, left: int, pos: int) -> list[int]:
+        """The nearest group of organisations or people before the verb in its clause."""
+        best: list[int] = []
+        for gs, ge, members in view.groups():
+            if ge > pos or gs < left:
+                continue
+            agents = [i for i in members if is_a(view.at(i), (_ORG, CG.Person))]
+            if agents:
+                best = agents
+        return best
+
+    def _object(
+        self, view: SentenceView, prop: URIRef, start: int, right: int, particle: str | None
+    ) -> tuple[list[int], int]:
+        m = view.masked
+        window_end = min(right, start + 90)
+        if particle:
+            found = re.search(rf"\b{particle}\s+(?:[^⟨;]{{0,40}}?)({GROUP})", m[start:window_end])
+            if not found:
+                return [], -1
+            members = view.group_members(found.group(1))
+            return members, start + found.start(1)
+        _, range_ = SIGNATURES[prop]
+        for gs, ge, members in view.groups():
+            if gs < start or ge > window_end:
+                continue
+            typed = [i for i in members if is_a(view.at(i), range_)]
+            if typed:
+                return typed, gs
+        return [], -1
+
+    # -- special patterns ---------------------------------------------------------------
+
+    def manufacturing_for(self, view: SentenceView) -> Iterator[RawFact]:
+        """ "X ... produce chips created/designed by Y" and "make chips for Y"."""
+        m = view.masked
+        for match in re.finditer(
+            rf"\b(?:mass[- ])?(?:produc\w*|mak\w*|made|manufactur\w*|fabricat\w*)\s+(?:[^⟨;]{{0,30}})?(?:⟨\d+⟩\s+)?"
+            rf"(?:(?:created|designed|developed|ordered)\s+by|for)\s+(?:[^⟨;]{{0,25}}?)({GROUP})",
+            m,
+        ):
+            left, _ = view.clause(match.start())
+            subs = self._subject(view, left, match.start())
+            objs = view.group_members(match.group(1))
+            yield from self._facts(view, CG.manufacturesFor, subs, objs, "make-for", 0.75)
+
+    def possessives(self, view: SentenceView, antecedent: int | None) -> Iterator[RawFact]:
+        """ "Nvidia's A100 and H100", "its Mate 60 Pro" give ``makes``."""
+        m = view.masked
+        for match in re.finditer(rf"(⟨\d+⟩)['’]s\s+(?:(?:new|latest|own|flagship|most|more|less|advanced|powerful)\s+){{0,3}}({GROUP})", m):
+            owner = int(match.group(1)[1:-1])
+            goods = view.group_members(match.group(2))
+            yield from self._facts(view, CG.makes, [owner], goods, "possessive-makes", 0.75)
+        for match in re.finditer(rf"\bits\s+(?:(?:new|latest|own|flagship|most|more|less|advanced|powerful)\s+){{0,3}}({GROUP})", m):
+            left, _ = view.clause(match.start())
+            subs = self._subject(view, left, match.start())
+            if not subs and antecedent is not None:
+                subs = [antecedent]
+            goods = view.group_members(match.group(1))
+            yield from self._facts(view, CG.makes, subs[:1], goods, "its-makes", 0.65)
+
+    def maker_of(self, view: SentenceView) -> Iterator[RawFact]:
+        """ "chipmaking tool makers like Advantest", "Tokyo Electron, the largest chip equipment maker"."""
+        m = view.masked
+        for i, mention in enumerate(view.mentions):
+            if not mention.extra.get("maker_of"):
+                continue
+            s, e = view.span(i)
+            after = m[e : e + 80]
+            such = re.match(rf"\s+\w+(?:\s*,)?\s+(?:such as|like|including|namely)\s+({GROUP})", after)
+            if such:
+                yield from self._facts(view, CG.makes, view.group_members(such.group(1)), [i], "maker-such-as", 0.75)
+            name_after = re.match(rf"\s+\w+\s+({GROUP})", after)
+            if name_after:
+                yield from self._facts(view, CG.makes, view.group_members(name_after.group(1))[:1], [i], "maker-apposition", 0.7)
+            appos = re.search(rf"(⟨\d+⟩),\s+(?:[^,;⟨]|⟨\d+⟩['’]s){{0,50}}$", m[:s])
+            if appos:
+                yield from self._facts(view, CG.makes, [int(appos.group(1)[1:-1])], [i], "maker-apposition", 0.7)
+
+    def nodes(self, view: SentenceView, negated) -> Iterator[RawFact]:  # type: ignore[no-untyped-def]
+        """``atNode`` for the subject (or product) of a clause that makes something at a node."""
+        m = view.masked
+        for i, node in enumerate(view.mentions):
+            if node.cls != CG.ProcessNode or node.threshold or node.iri is None:
+                continue
+            ns, ne = view.span(i)
+            left, right = view.clause(ns)
+            between = m[left:ns]
+            if negated(view, left, ns):
+                continue
+            subs = self._subject(view, left, ns)
+            companies = [s for s in subs if view.at(s).cls == CG.Company]
+            relative = re.search(r",\s*(?:which|that)\b|\bwhich\b", between)
+            products = [
+                j
+                for j in view.ids_in(left, ns)
+                if view.at(j).cls == CG.Product and view.at(j).kind in ("name", "thing")
+            ]
+            if products and (relative or re.search(rf"⟨{products[-1]}⟩\s+(?:with|at|on|using|built on|made on)\b", m)):
+                yield RawFact(view.at(products[-1]).iri, CG.atNode, node.iri, "product-node", 0.75)  # type: ignore[arg-type]
+                if relative:
+                    continue
+            after_node = m[ne : ne + 25]
+            verb_between = re.search(rf"\b{_MAKING}\b", between[-90:])
+            node_word = re.match(r"\s+(?:node|process|technology|chips?|semiconductors?|⟨\d+⟩)", after_node)
+            if companies and (verb_between or node_word):
+                yield from self._facts(view, CG.atNode, companies, [i], "subject-node", 0.7)
+            elif not companies and node_word and re.search(r"node|process", after_node):
+                ids = [j for j in view.ids_in(ne, right) if view.at(j).cls == CG.Company]
+                yield from self._facts(view, CG.atNode, ids[:1], [i], "node-subject", 0.6)
+            # "SMIC's 7nm process"
+            poss = re.search(r"(⟨\d+⟩)['’]s\s+(?:\w+\s+){0,2}$", m[:ns])
+            if poss:
+                owner = int(poss.group(1)[1:-1])
+                yield from self._facts(view, CG.atNode, [owner], [i], "possessive-node", 0.75)
+
+    def people(self, view: SentenceView) -> Iterator[RawFact]:
+        """A person's organisation from apposition or a title before the name."""
+        m = view.masked
+        for i, person in enumerate(view.mentions):
+            if person.cls != CG.Person:
+                continue
+            s, e = view.span(i)
+            after = m[e : e + 140]
+            appos = re.match(
+                rf",\s+(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){{0,5}}?(?:of|for|at|with|from)\s+(?:the\s+)?({GROUP})", after
+            )
+            if appos:
+                yield from self._facts(view, CG.affiliatedWith, [i], view.group_members(appos.group(1))[:1], "person-apposition", 0.8)
+            works = re.match(
+                rf"\s+(?:is|was|works|worked|serves|served)\s+(?:[\w\-]+\s+){{0,6}}?(?:of|for|at|with)\s+(?:the\s+|its\s+)?(?:[\w\-]+\s+){{0,3}}?({GROUP})",
+                after,
+            )
+            if works:
+                yield from self._facts(view, CG.affiliatedWith, [i], view.group_members(works.group(1))[:1], "person-works", 0.7)
+            before = m[max(0, s - 120) : s]
+            titled = re.search(rf"(⟨\d+⟩)\s+(?:[\w\-]+\s+){{0,3}}$", before) or re.search(
+                rf"(?:of|for|at)\s+(?:the\s+)?(⟨\d+⟩),?\s+$", before
+            )
+            if titled and person.role:
+                yield from self._facts(view, CG.affiliatedWith, [i], [int(titled.group(1)[1:-1])], "title-person", 0.75)
+
+    def origins(self, view: SentenceView) -> Iterator[RawFact]:
+        """Countries in front of equipment or made goods ("US chip equipment", "Dutch-made machinery")."""
+        m = view.masked
+        for i, item in enumerate(view.mentions):
+            if item.cls not in (CG.Equipment, CG.Product) or item.iri is None:
+                continue
+            s, _ = view.span(i)
+            lead = re.search(rf"({GROUP})(?:-(?:made|built|origin|designed))?\s*[-\s]?(?:made\s+)?$", m[max(0, s - 80) : s])
+            if not lead:
+                continue
+            made = "-made" in m[max(0, s - 80) : s] or item.kind == "thing"
+            if item.cls == CG.Product and not made:
+                continue
+            for c in view.group_members(lead.group(1)):
+                if view.at(c).cls == CG.Country:
+                    yield from self._facts(view, CG.originCountry, [i], [c], "origin-premodifier", 0.7)
+
+    def facilities(self, view: SentenceView) -> Iterator[RawFact]:
+        """Who operates a facility and where it is."""
+        m = view.masked
+        for i, fac in enumerate(view.mentions):
+            if fac.cls != CG.Facility or fac.iri is None:
+                continue
+            s, e = view.span(i)
+            left, _ = view.clause(s)
+            owner = re.search(r"(⟨\d+⟩)['’]s\s+(?:\w+\s+){0,3}$", m[:s])
+            if re.search(r"\b(?:its|their)\s+(?:\w+\s+){0,3}$", m[:s]) or owner is None:
+                subs = self._subject(view, left, s)
+            else:
+                subs = [int(owner.group(1)[1:-1])]
+            yield from self._facts(view, CG.operates, subs[:1], [i], "facility-owner", 0.65)
+            for country in view.ids_in(max(0, s - 30), min(len(m), e + 30)):
+                if view.at(country).cls == CG.Country and re.search(
+                    rf"(?:⟨{country}⟩\s+(?:\w+\s+){{0,2}}⟨{i}⟩|⟨{i}⟩\s+(?:in|across|throughout)\s+⟨{country}⟩)", m
+                ):
+                    yield from self._facts(view, CG.locatedIn, [i], [country], "facility-country", 0.7)
+
+    def located(self, view: SentenceView) -> Iterator[RawFact]:
+        """Companies with stated production in a country ("production of chips in China")."""
+        m = view.masked
+        for match in re.finditer(
+            rf"({GROUP})\s+(?:can\s+|will\s+|to\s+)?(?:continue\s+|began\s+|begun\s+|started\s+)?[^;.]{{0,60}}?\b(?:production|operations|manufacturing|fab|plant|factory)\b[^;.⟨]{{0,40}}?\bin\s+(⟨\d+⟩)",
+            m,
+        ):
+            country = int(match.group(2)[1:-1])
+            subs = [j for j in view.group_members(match.group(1)) if view.at(j).cls == CG.Company]
+            yield from self._facts(view, CG.locatedIn, subs, [country], "production-in", 0.6)

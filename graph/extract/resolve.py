@@ -1,0 +1,288 @@
+"""Entity resolution: one node per real entity, in an article and across articles.
+
+A mention resolves, in order, to: the reference or dataset entry whose name
+or alias it is (any script, any case for long names); an entry whose name it
+extends only by generic company words ("Huawei Technologies Co" is Huawei,
+"Samsung SDI" is not Samsung Electronics); a close spelling variant of an
+entry (rapidfuzz, guarded so names that differ in a distinctive word are not
+merged); an earlier name in the same article it abbreviates or extends; and
+otherwise a new IRI minted from its canonical name, so the same name gets the
+same node in every article. Definite descriptions ("the company") and
+surnames ("Jin wrote") link to an earlier mention.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from rapidfuzz import fuzz, process
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from graph.extract.lexicon import Lexicon, norm_key, strip_legal_suffix
+from graph.extract.mentions import Mention, parse_node_size
+from graph.extract.text import Sentence
+from graph.ids import format_nm, mint_entity, mint_node
+from graph.records import EntityRecord
+from graph.vocab import CG
+
+__all__ = ["Resolver", "ResolvedArticle"]
+
+_ORG = (CG.Company, CG.Organization, CG.GovernmentBody)
+#: words that may extend a company's name without making it another company
+_GENERIC_COMPANY_WORDS = frozenset(
+    """technologies technology co corp corporation inc ltd limited holdings holding group international
+    global electronics semiconductor semiconductors industries industry company plc nv ag se sa llc gmbh
+    kk bhd the incorporated enterprises""".split()
+)
+_FUZZY_MIN = 92.0
+
+
+@dataclass
+class ResolvedArticle:
+    """Mentions with their IRIs, and the entity records they add up to."""
+
+    mentions: list[Mention]
+    entities: dict[URIRef, EntityRecord] = field(default_factory=dict)
+
+
+class Resolver:
+    """Resolves the mentions of one article against a lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._org_keys: dict[str, URIRef] = {}
+        self._first_words: dict[str, URIRef] = {}
+        for iri, entry in lexicon.entries.items():
+            if entry.cls not in _ORG:
+                continue
+            for name in (entry.label, *entry.aliases):
+                key = norm_key(strip_legal_suffix(name))
+                if key and len(lexicon.by_key.get(key, [])) <= 1:
+                    self._org_keys.setdefault(key, iri)
+        self._org_choices = list(self._org_keys)
+        self._us = lexicon.lookup("United States")
+
+    # -- names -------------------------------------------------------------------
+
+    def _org_iri(self, mention: Mention, seen: dict[str, URIRef]) -> tuple[URIRef, str]:
+        name = re.sub(r"^(?:the|The)\s+", "", mention.name or mention.text).strip()
+        canonical = strip_legal_suffix(name)
+        entry = self.lexicon.lookup(name) or self.lexicon.lookup(canonical)
+        if entry is not None and entry.cls in _ORG:
+            return entry.iri, entry.label
+        key = norm_key(canonical)
+        words = key.split()
+        # "Huawei Technologies": a known company plus generic words only
+        for n in range(len(words) - 1, 0, -1):
+            head = " ".join(words[:n])
+            rest = words[n:]
+            if head in self._org_keys and all(w in _GENERIC_COMPANY_WORDS for w in rest):
+                iri = self._org_keys[head]
+                return iri, self.lexicon.entries[iri].label
+        fuzzy = self._fuzzy(key)
+        if fuzzy is not None:
+            return fuzzy, self.lexicon.entries[fuzzy].label
+        for other_key, iri in seen.items():
+            if other_key.startswith(key + " ") or key.startswith(other_key + " "):
+                extra = (other_key[len(key) :] if len(other_key) > len(key) else key[len(other_key) :]).split()
+                if all(w in _GENERIC_COMPANY_WORDS for w in extra):
+                    return iri, ""
+        iri = mint_entity(mention.cls, canonical)
+        seen[key] = iri
+        return iri, canonical
+
+    def _fuzzy(self, key: str) -> URIRef | None:
+        if len(key) < 6 or not self._org_choices:
+            return None
+        best = process.extractOne(key, self._org_choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN)
+        if best is None:
+            return None
+        choice = best[0]
+        mine, theirs = set(key.split()), set(choice.split())
+        # a differing word must be a spelling variant, not another word ("Samsung SDI" vs "Samsung Electronics")
+        if len(mine) != len(theirs) or mine - theirs and not all(
+            max(fuzz.ratio(w, t) for t in theirs) >= 80 for w in mine - theirs
+        ):
+            return None
+        return self._org_keys[choice]
+
+    # -- descriptions --------------------------------------------------------------
+
+    def _antecedent(self, mention: Mention, earlier: list[Mention]) -> Mention | None:
+        words = mention.text.lower().split()
+        if mention.cls == CG.GovernmentBody and words[-1] == "administration":
+            return self._administration(mention, earlier)
+        if mention.cls == CG.Country:
+            for m in reversed(earlier):
+                if m.cls == CG.Country and m.kind in ("name", "metonym") and m.iri is not None:
+                    return m
+            return None
+        demonym_country = None
+        for word in mention.name.split():
+            entry = self.lexicon.lookup(word)
+            if entry is not None and entry.cls == CG.Country:
+                demonym_country = entry.iri
+        candidates = [
+            m for m in reversed(earlier) if m.iri is not None and m.kind in ("name", "acronym") and m.cls in _ORG
+        ]
+        if mention.cls == CG.Company:
+            candidates = [m for m in candidates if m.cls == CG.Company]
+        elif mention.cls == CG.Organization:
+            cue = words[-1]
+            named = [m for m in candidates if cue in m.text.lower()]
+            candidates = named or [m for m in candidates if m.cls != CG.Company]
+        else:
+            candidates = [m for m in candidates if m.cls == mention.cls]
+        if demonym_country is not None:
+            homed = [
+                m for m in candidates if self.lexicon.entries.get(m.iri) and self._home(m.iri) == demonym_country
+            ]
+            candidates = homed or candidates
+        return candidates[0] if candidates else None
+
+    def _home(self, iri: URIRef | None) -> URIRef | None:
+        entry = self.lexicon.entries.get(iri) if iri is not None else None
+        return entry.headquartered_in if entry is not None else None
+
+    def _administration(self, mention: Mention, earlier: list[Mention]) -> Mention | None:
+        leader = mention.name.split()[-1] if mention.name else ""
+        for m in reversed(earlier):
+            if m.cls == CG.Person and leader and leader in m.text.split() and m.role:
+                for word in m.role.split():
+                    entry = self.lexicon.lookup(word)
+                    if entry is not None and entry.cls == CG.Country:
+                        return replace(mention, iri=entry.iri, cls=CG.Country, kind="descr")
+        if self._us is not None and (leader[:1].isupper() or not leader):
+            # "the Biden administration": in English news an administration named after a leader is the US one
+            return replace(mention, iri=self._us.iri, cls=CG.Country, kind="descr")
+        return None
+
+    # -- people ---------------------------------------------------------------------
+
+    def _person_iri(self, mention: Mention, people: dict[str, URIRef]) -> URIRef:
+        name = mention.text.strip()
+        key = norm_key(name)
+        if key in people:
+            return people[key]
+        for other, iri in people.items():
+            if set(key.split()) <= set(other.split()):
+                return iri
+        iri = mint_entity(CG.Person, name)
+        people[key] = iri
+        return iri
+
+    def _short_person_mentions(
+        self, sentences: list[Sentence], mentions: list[Mention], people: dict[str, URIRef]
+    ) -> list[Mention]:
+        tokens: dict[str, URIRef] = {}
+        for key, iri in people.items():
+            parts = key.split()
+            for part in (parts[0], parts[-1]):
+                if len(part) >= 2:
+                    tokens.setdefault(part, iri)
+        if not tokens:
+            return []
+        taken = [(m.start, m.end) for m in mentions]
+        found = []
+        pattern = re.compile(r"\b([A-Z][a-z]+)\b(?!\s+[A-Z])")
+        for sentence in sentences:
+            for match in pattern.finditer(sentence.text):
+                iri = tokens.get(match.group(1).lower())
+                if iri is None:
+                    continue
+                prev = sentence.text[max(0, match.start() - 2) : match.start()]
+                if re.search(r"[A-Z][a-z]*\s$", prev):
+                    continue
+                s, e = sentence.start + match.start(), sentence.start + match.end()
+                if any(s < b and a < e for a, b in taken):
+                    continue
+                found.append(
+                    Mention(s, e, match.group(1), CG.Person, "short", "person-short-name", sentence.index, iri=iri)
+                )
+        return found
+
+    # -- the article -------------------------------------------------------------------
+
+    def resolve(self, mentions: list[Mention], sentences: list[Sentence]) -> ResolvedArticle:
+        """Give every mention an IRI (dropping descriptions with no antecedent)."""
+        seen_orgs: dict[str, URIRef] = {}
+        people: dict[str, URIRef] = {}
+        labels: dict[URIRef, str] = {}
+        out: list[Mention] = []
+        for m in mentions:
+            if m.kind == "descr":
+                target = self._antecedent(m, out)
+                if target is not None and target.iri is not None:
+                    out.append(replace(m, iri=target.iri, cls=target.cls if m.cls != CG.Country else CG.Country))
+                continue
+            if m.cls == CG.ProcessNode:
+                size = m.size_nm if m.size_nm is not None else parse_node_size(m.text)
+                if size is None:
+                    continue
+                out.append(replace(m, iri=mint_node(size), name=format_nm(size), size_nm=size))
+                continue
+            if m.iri is not None:
+                out.append(m)
+                continue
+            if m.cls == CG.Person:
+                iri = self._person_iri(m, people)
+                labels.setdefault(iri, m.text.strip())
+                out.append(replace(m, iri=iri, name=labels[iri]))
+                continue
+            if m.cls in _ORG:
+                iri, label = self._org_iri(m, seen_orgs)
+                if label:
+                    labels.setdefault(iri, label)
+                out.append(replace(m, iri=iri, name=labels.get(iri, label)))
+                continue
+            name = _clean_thing_name(m.name or m.text)
+            iri = mint_entity(m.cls, name)
+            labels.setdefault(iri, name)
+            out.append(replace(m, iri=iri, name=labels[iri]))
+        out += self._short_person_mentions(sentences, out, people)
+        out.sort(key=lambda m: (m.start, -m.end))
+        return ResolvedArticle(out, self._records(out, labels))
+
+    def _records(self, mentions: list[Mention], labels: dict[URIRef, str]) -> dict[URIRef, EntityRecord]:
+        grouped: dict[URIRef, list[Mention]] = {}
+        for m in mentions:
+            if m.iri is not None:
+                grouped.setdefault(m.iri, []).append(m)
+        records: dict[URIRef, EntityRecord] = {}
+        for iri, group in grouped.items():
+            entry = self.lexicon.entries.get(iri)
+            named = [m for m in group if m.kind not in ("descr", "short")]
+            if not named:
+                continue  # only described, never named, in this article: no entity record of its own
+            cls = entry.cls if entry is not None else named[0].cls
+            label = entry.label if entry is not None else (labels.get(iri) or named[0].name or named[0].text)
+            aliases = tuple(dict.fromkeys(m.text.strip() for m in named if m.text.strip() and m.text.strip() != label))
+            attributes: list[tuple[URIRef, Literal]] = []
+            if cls == CG.ProcessNode:
+                if entry is not None and entry.literals:
+                    attributes += list(entry.literals)  # the reference's own literal, so there is one value
+                else:
+                    size = named[0].size_nm or parse_node_size(label) or Decimal("0")
+                    attributes.append((CG.nodeSizeNm, Literal(Decimal(size), datatype=XSD.decimal)))
+            if cls == CG.Person:
+                role = next((m.role for m in group if m.role), None)
+                if role:
+                    attributes.append((CG.role, Literal(role)))
+            records[iri] = EntityRecord(
+                iri=iri,
+                cls=cls,
+                label=label,
+                aliases=aliases,
+                same_as=entry.same_as if entry is not None else (),
+                attributes=tuple(attributes),
+                spans=tuple((m.start, m.end) for m in group),
+            )
+        return records
+
+
+def _clean_thing_name(name: str) -> str:
+    name = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", name.strip(), flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", name)

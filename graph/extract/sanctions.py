@@ -1,0 +1,352 @@
+"""Sanctions as first-class records: kind, imposers, targets, items, threshold, date, status.
+
+A sentence holds a sanction when it has one of the ontology's sanction-kind
+triggers ("export controls", "entity list", "tariffs", "exemption",
+"its own sanctions"). Around the trigger:
+
+* imposers are the country or government body that is its subject, its
+  possessor or premodifier ("Washington's limitations", "US sanctions"),
+  the agent of a passive ("imposed by the US"), "the Biden administration";
+  with none in the sentence, the last imposer of the article carries over;
+* targets follow "on", "against", "targeting", "to", "with" or "from", or
+  are the subject of "X was added to the entity list" or of "X, hit by
+  sanctions"; a demonym before "companies" targets the country;
+* restricted items are the goods and nodes in the trigger's scope (not
+  what the goods are "capable of producing"); a node "and below" is the
+  threshold; exempted companies are the ones allowed to continue;
+* dates ("In 2020", "in August 2022", "last July") and status triggers
+  (proposed, considered, threatened, extended, lifted; else in force).
+
+A sentence that starts by referring back ("The exemptions, introduced last
+year, mean ...") adds to the previous record of that kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from graph.extract.lexicon import Lexicon
+from graph.extract.mentions import Mention
+from graph.extract.relations import is_a
+from graph.extract.view import GROUP, SentenceView, phrase_pattern
+from graph.vocab import CG
+
+__all__ = ["SanctionDraft", "SanctionRules", "parse_date"]
+
+_KIND_ORDER = (CG.CounterSanction, CG.Exemption, CG.EntityListing, CG.Tariff, CG.ExportControl, CG.Sanction)
+_STATUS_ORDER = (CG.Threatened, CG.Considered, CG.Proposed, CG.Extended, CG.Lifted, CG.InForce)
+_WEAK = frozenset({"measure", "rule", "block", "limitation", "restriction", "curb", "withhold", "cut off"})
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split()
+    )
+}
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+
+
+@dataclass
+class SanctionDraft:
+    """A sanction being assembled from one or more sentences."""
+
+    kind: URIRef
+    sentence: int
+    start: int
+    end: int
+    text: str
+    label: str
+    imposers: list[URIRef] = field(default_factory=list)
+    imposer_explicit: bool = False
+    targets: list[URIRef] = field(default_factory=list)
+    restricts: list[URIRef] = field(default_factory=list)
+    exempts: list[URIRef] = field(default_factory=list)
+    thresholds: list[tuple[URIRef, object]] = field(default_factory=list)
+    status: URIRef | None = None
+    date: Literal | None = None
+    extra_sentences: list[int] = field(default_factory=list)
+
+
+def parse_date(text: str, published: date | None) -> Literal | None:
+    """The first date in a clause, at the precision given; relative dates need ``published``.
+
+    >>> str(parse_date("In August 2022, the US banned", None))
+    '2022-08'
+    >>> str(parse_date("from September 1, 2023", None))
+    '2023-09-01'
+    >>> parse_date("last July", None) is None
+    True
+    >>> str(parse_date("since last July", date(2022, 7, 21)))
+    '2021-07'
+    """
+    full = re.search(_MONTH + r"\s+(\d{1,2}),?\s+((?:19|20)\d{2})\b", text)
+    if full:
+        try:
+            d = date(int(full.group(3)), _MONTHS[full.group(1).lower()], int(full.group(2)))
+            return Literal(d.isoformat(), datatype=XSD.date)
+        except ValueError:
+            pass
+    dm = re.search(r"\b(\d{1,2})\s+" + _MONTH + r"\s+((?:19|20)\d{2})\b", text)
+    if dm:
+        try:
+            d = date(int(dm.group(3)), _MONTHS[dm.group(2).lower()], int(dm.group(1)))
+            return Literal(d.isoformat(), datatype=XSD.date)
+        except ValueError:
+            pass
+    ym = re.search(_MONTH + r"(?:\s+of)?\s+((?:19|20)\d{2})\b", text)
+    if ym:
+        return Literal(f"{ym.group(2)}-{_MONTHS[ym.group(1).lower()]:02d}", datatype=XSD.gYearMonth)
+    year = re.search(r"\b(?:in|since|from|during|of|by|until|through|early|late|mid-?)\s+((?:19|20)\d{2})\b", text, re.I)
+    if year:
+        return Literal(year.group(1), datatype=XSD.gYear)
+    if published is None:
+        return None
+    last_month = re.search(r"\blast\s+" + _MONTH, text)
+    if last_month:
+        month = _MONTHS[last_month.group(1).lower()]
+        yr = published.year if month < published.month else published.year - 1
+        return Literal(f"{yr}-{month:02d}", datatype=XSD.gYearMonth)
+    this_year = re.search(r"\b(?:in\s+)?" + _MONTH + r"\s+(?:of\s+)?this\s+year", text)
+    if this_year:
+        return Literal(f"{published.year}-{_MONTHS[this_year.group(1).lower()]:02d}", datatype=XSD.gYearMonth)
+    if re.search(r"\blast\s+year\b", text):
+        return Literal(str(published.year - 1), datatype=XSD.gYear)
+    if re.search(r"\b(?:earlier\s+)?this\s+year\b", text):
+        return Literal(str(published.year), datatype=XSD.gYear)
+    return None
+
+
+class SanctionRules:
+    """Sanction detection compiled once from the ontology's kind and status triggers."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        parts = []
+        self._kind_of: dict[str, URIRef] = {}
+        for kind, phrases in lexicon.sanction_kinds.items():
+            for phrase in phrases:
+                self._kind_of[phrase] = kind
+        ordered = sorted(self._kind_of, key=len, reverse=True)
+        for i, phrase in enumerate(ordered):
+            parts.append(f"(?P<k{i}>{phrase_pattern(phrase)})")
+        self._kinds_re = re.compile("|".join(parts), re.IGNORECASE)
+        self._kind_keys = ordered
+        self._status_res = {
+            status: re.compile("|".join(phrase_pattern(p) for p in phrases), re.IGNORECASE)
+            for status, phrases in lexicon.statuses.items()
+        }
+        us = lexicon.lookup("United States")
+        self._us = us.iri if us is not None else None
+
+    # -- finding --------------------------------------------------------------------
+
+    def triggers(self, view: SentenceView) -> list[tuple[int, int, str, URIRef]]:
+        """Sanction triggers in the masked sentence: (start, end, phrase, kind)."""
+        found = []
+        for match in self._kinds_re.finditer(view.masked):
+            key = next(self._kind_keys[int(k[1:])] for k, v in match.groupdict().items() if v is not None)
+            found.append((match.start(), match.end(), key, self._kind_of[key]))
+        return found
+
+    def sentence(
+        self, view: SentenceView, previous: list[SanctionDraft], published: date | None, negated
+    ) -> list[SanctionDraft]:  # type: ignore[no-untyped-def]
+        """Sanction drafts of one sentence (or additions to the previous ones)."""
+        found = self.triggers(view)
+        if not found:
+            return []
+        m = view.masked
+        kinds = {k for *_, k in found}
+        keys = {key for _, _, key, _ in found}
+        kind = next(k for k in _KIND_ORDER if k in kinds)
+        if kind == CG.Exemption and kinds - {CG.Exemption, CG.Sanction}:
+            # "need licences to export", "licence requirement": an export control, not an exemption
+            if re.search(r"\b(?:require|need|requirement|apply for)\w*", m, re.IGNORECASE):
+                kind = next(k for k in _KIND_ORDER if k in kinds - {CG.Exemption})
+        first = min(s for s, *_ in found)
+        start_trigger = found[0]
+        draft = SanctionDraft(
+            kind=kind,
+            sentence=view.sentence.index,
+            start=view.sentence.start,
+            end=view.sentence.end,
+            text=view.sentence.text,
+            label="",
+        )
+        self._imposers(view, draft, found)
+        self._roles(view, draft, found)
+        draft.date = parse_date(view.sentence.text, published)
+        draft.status = self._status(view, first)
+        # "The exemptions, introduced last year, mean ..." adds to the previous record of that kind
+        anaphoric = re.match(r"^\s*(?:The|This|These|Those|Such)\s+(?:[\w\-]+\s+){0,2}?$", m[: start_trigger[0]])
+        if anaphoric and previous:
+            same = [p for p in previous if p.kind == kind]
+            if same:
+                target = same[-1]
+                for attr in ("targets", "restricts", "exempts"):
+                    for iri in getattr(draft, attr):
+                        if iri not in getattr(target, attr):
+                            getattr(target, attr).append(iri)
+                target.extra_sentences.append(view.sentence.index)
+                return []
+        if not draft.imposers and previous:
+            draft.imposers = list(previous[-1].imposers)
+        if keys <= _WEAK and not draft.imposer_explicit and not (draft.targets or draft.restricts):
+            return []
+        if not draft.imposers and not draft.targets and not draft.restricts:
+            return []
+        if negated(view, 0, first) and re.search(r"\b(?:no|not|never)\b", m[:first]):
+            return []
+        draft.label = _label(view, kind)
+        return [draft]
+
+    # -- roles -----------------------------------------------------------------------
+
+    def _imposers(self, view: SentenceView, draft: SanctionDraft, found: list[tuple[int, int, str, URIRef]]) -> None:
+        m = view.masked
+        imposers: list[URIRef] = []
+
+        def add(i: int) -> None:
+            mention = view.at(i)
+            iri = self._as_government(mention)
+            if iri is not None and iri not in imposers:
+                imposers.append(iri)
+
+        for start, end, _key, _kind in found:
+            left, _ = view.clause(start)
+            # premodifier / possessor: "US sanctions", "Washington's limitations", "the Commerce Department's rules"
+            pre = re.search(
+                rf"({GROUP})(?:['’]s)?\s+(?:(?:own|new|latest|sweeping|extensive|additional|fresh|tough|tighter|unilateral|[a-z]+-[a-z]+|chip|tech|technology|trade|export|\w+)\s+){{0,3}}$",
+                m[left:start],
+            )
+            if pre:
+                for i in view.group_members(pre.group(1)):
+                    if self._is_government(view.at(i)):
+                        add(i)
+            # agent: "imposed by the US", "penalties imposed by Washington"
+            agent = re.match(rf"\s*(?:\w+\s+){{0,2}}?(?:by|from)\s+(?:the\s+)?({GROUP})", m[end : end + 80])
+            if agent:
+                for i in view.group_members(agent.group(1)):
+                    if self._is_government(view.at(i)):
+                        add(i)
+            # subject of the clause: "the US government had banned export of", "Japan will restrict exports"
+            for gs, ge, members in view.groups():
+                if gs >= left and ge <= start and not re.search(r"\b(?:on|against|to|with|for|of)\s+$", m[max(0, gs - 10) : gs]):
+                    for i in members:
+                        if self._is_government(view.at(i)) and not re.match(r"-made|-based", m[ge : ge + 6]):
+                            add(i)
+        draft.imposers = imposers
+        draft.imposer_explicit = bool(imposers)
+
+    def _is_government(self, mention: Mention) -> bool:
+        if mention.cls == CG.Country and mention.kind in ("name", "metonym", "descr", "demonym"):
+            return True
+        if mention.cls == CG.GovernmentBody:
+            return True
+        return bool(mention.cls == CG.Person and mention.role and re.search(r"president|minister|premier", mention.role, re.I))
+
+    def _as_government(self, mention: Mention) -> URIRef | None:
+        if mention.cls == CG.Person:
+            for word in (mention.role or "").split():
+                entry = self.lexicon.lookup(word)
+                if entry is not None and entry.cls == CG.Country:
+                    return entry.iri
+            return None
+        return mention.iri
+
+    def _roles(self, view: SentenceView, draft: SanctionDraft, found: list[tuple[int, int, str, URIRef]]) -> None:
+        m = view.masked
+        for idx, (start, end, _key, kind) in enumerate(found):
+            scope_end = found[idx + 1][0] if idx + 1 < len(found) else len(m)
+            _, clause_end = view.clause(end)
+            scope_end = max(min(scope_end, clause_end), min(clause_end, end + 120))
+            scope = m[end:scope_end]
+            # targets after a preposition
+            for tm in re.finditer(rf"\b(?:on|against|targeting|targets|to|with|at|from)\s+(?:[^⟨;]{{0,45}}?)({GROUP})", scope):
+                for i in view.group_members(tm.group(1)):
+                    self._add_target(view, draft, i, tm.group(0))
+            # items in the scope, except what they are "capable of producing"
+            capable = re.search(r"\b(?:capable of|used to|used for|needed to|to make|to produce|for making|designed to)\b", scope)
+            cut = end + (capable.start() if capable else len(scope))
+            for i in view.ids_in(end, scope_end):
+                mention = view.at(i)
+                if mention.iri is None:
+                    continue
+                if mention.cls == CG.ProcessNode:
+                    if mention.threshold:
+                        draft.thresholds.append((mention.iri, mention.size_nm))
+                    elif view.span(i)[0] < cut:
+                        draft.restricts.append(mention.iri)
+                elif is_a(mention, (CG.Equipment, CG.Product, CG.Technology)) and view.span(i)[0] < cut:
+                    if mention.iri not in draft.restricts:
+                        draft.restricts.append(mention.iri)
+            # left side: "X was added to the entity list", "X, hit by sanctions", "blocks on companies such as X"
+            left, _ = view.clause(start)
+            before = m[left:start]
+            passive = re.search(
+                rf"({GROUP})\s*,?\s+(?:was|were|has been|have been|had been|is|are|been|being)?\s*(?:\w+\s+)?(?:added|put|placed|hit|targeted|sanctioned|blacklisted|impacted|affected|crippled|subjected)\b[^⟨]{{0,40}}$",
+                before,
+            )
+            if passive:
+                for i in view.group_members(passive.group(1)):
+                    self._add_target(view, draft, i, "")
+            direct = re.search(
+                rf"\b(?:threaten\w*|sanction\w*|blacklist\w*|penali[sz]\w*|bann\w*|barr\w*|add\w*|target\w*)\s+({GROUP})\s+(?:with|to|from|for)\b",
+                m[left:scope_end],
+            )
+            if direct:
+                for i in view.group_members(direct.group(1)):
+                    self._add_target(view, draft, i, "")
+            if kind == CG.Exemption or draft.kind == CG.Exemption:
+                self._exempts(view, draft)
+
+    def _add_target(self, view: SentenceView, draft: SanctionDraft, i: int, context: str) -> None:
+        mention = view.at(i)
+        if mention.iri is None:
+            return
+        if mention.cls == CG.Country and mention.iri not in draft.imposers:
+            if mention.iri not in draft.targets:
+                draft.targets.append(mention.iri)
+        elif is_a(mention, (CG.Organization, CG.Person)) and mention.cls != CG.GovernmentBody:
+            if mention.iri not in draft.targets:
+                draft.targets.append(mention.iri)
+
+    def _exempts(self, view: SentenceView, draft: SanctionDraft) -> None:
+        m = view.masked
+        for em in re.finditer(
+            rf"(?:allow\w*|permit\w*|exempt\w*|grant\w*|let|lets|mean\w* that|waiver\w* (?:for|to))\s+(?:[^⟨;]{{0,40}}?)({GROUP})",
+            m,
+        ):
+            for i in view.group_members(em.group(1)):
+                mention = view.at(i)
+                if mention.cls == CG.Company and mention.iri is not None:
+                    if mention.iri not in draft.exempts:
+                        draft.exempts.append(mention.iri)
+                    if mention.iri in draft.targets:
+                        draft.targets.remove(mention.iri)
+
+    def _status(self, view: SentenceView, first: int) -> URIRef:
+        m = view.masked
+        for status in _STATUS_ORDER:
+            if status == CG.InForce:
+                break
+            found = self._status_res[status].search(m)
+            if found is not None:
+                return status
+        return CG.InForce
+
+
+def _label(view: SentenceView, kind: URIRef) -> str:
+    text = re.sub(r"\s+", " ", view.sentence.text).strip()
+    name = {
+        CG.ExportControl: "export control",
+        CG.EntityListing: "entity listing",
+        CG.Tariff: "tariff",
+        CG.Exemption: "exemption",
+        CG.CounterSanction: "counter-sanction",
+    }.get(kind, "sanction")
+    return f"{name}: {text[:120]}{'…' if len(text) > 120 else ''}"

@@ -1,0 +1,193 @@
+"""A sentence seen by the relation rules: mentions masked as ``⟨i⟩`` placeholders.
+
+Rules are regular expressions over the masked sentence, so
+"Taiwan's TSMC and South Korea's Samsung can make 7nm chips" reads
+``⟨0⟩'s ⟨1⟩ and ⟨2⟩'s ⟨3⟩ can make ⟨4⟩ ⟨5⟩``; coordination groups, clause
+bounds and verb inflections are computed here once for all rules.
+
+>>> sorted(verb_forms("supply"))
+['supplied', 'supplies', 'supply', 'supplying']
+>>> "shipped" in verb_forms("ship") and "built" in verb_forms("build")
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from graph.extract.mentions import Mention
+from graph.extract.text import Sentence
+
+__all__ = ["GROUP", "SentenceView", "phrase_pattern", "verb_forms"]
+
+_IRREGULAR = {
+    "make": ("made",),
+    "sell": ("sold",),
+    "buy": ("bought",),
+    "build": ("built",),
+    "lead": ("led",),
+    "run": ("ran",),
+    "take": ("took", "taken"),
+    "find": ("found",),
+    "tell": ("told",),
+    "write": ("wrote", "written"),
+    "hold": ("held",),
+    "begin": ("began", "begun"),
+    "bring": ("brought",),
+    "get": ("got", "gotten"),
+    "give": ("gave", "given"),
+    "cut": ("cut",),
+    "set": ("set",),
+    "put": ("put",),
+    "say": ("said",),
+    "seek": ("sought",),
+    "win": ("won",),
+    "withhold": ("withheld",),
+    "be": ("is", "are", "was", "were", "been", "being", "'s"),
+    "have": ("has", "had", "having"),
+    "spin": ("spun",),
+    "mean": ("meant",),
+    "send": ("sent",),
+    "pay": ("paid",),
+    "lay": ("laid",),
+    "forbid": ("forbade", "forbidden"),
+}
+_VOWELS = "aeiou"
+
+
+@functools.cache
+def verb_forms(lemma: str) -> frozenset[str]:
+    """Inflected forms of an English verb (and the plural of a noun of the same spelling)."""
+    word = lemma.lower()
+    forms = {word, *_IRREGULAR.get(word, ())}
+    if word == "be":
+        return frozenset(forms)
+    if word.endswith("e") and not word.endswith("ee"):
+        stem_ing = word[:-1] + "ing"
+        forms |= {word + "s", word + "d", stem_ing}
+    elif len(word) > 2 and word.endswith("y") and word[-2] not in _VOWELS:
+        forms |= {word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
+    elif word.endswith(("s", "sh", "ch", "x", "z")):
+        forms |= {word + "es", word + "ed", word + "ing"}
+    else:
+        groups = re.findall(r"[aeiou]+", word)
+        cvc = re.search(r"[^aeiou][aeiou][^aeiouwxy]$", word)
+        if len(groups) == 1 and cvc:
+            forms |= {word + "s", word + word[-1] + "ed", word + word[-1] + "ing"}
+        else:
+            forms |= {word + "s", word + "ed", word + "ing"}
+    return frozenset(forms)
+
+
+def _word_alternation(word: str) -> str:
+    forms = sorted(verb_forms(word), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(f) for f in forms) + ")"
+
+
+def phrase_pattern(phrase: str) -> str:
+    """Regex source for a lexicon phrase with every word inflected ("restrict export" -> "restricting exports")."""
+    words = phrase.lower().replace("-", " ").split()
+    if not words:
+        return r"(?!)"
+    fixed = {"to", "for", "on", "in", "from", "of", "with", "by", "the", "its", "own", "and", "a", "an", "as"}
+    parts = [re.escape(w) if w in fixed else _word_alternation(w) for w in words]
+    return r"\b" + r"[\s-]+(?:the\s+)?".join(parts) + r"\b"
+
+
+_PLACEHOLDER = re.compile(r"⟨(\d+)⟩")
+_ELEMENT = r"(?:⟨\d+⟩['’]s\s+)?⟨\d+⟩"
+#: a coordination group of mentions: "A", "A and B", "A, B, and C", "Taiwan's A and Korea's B"
+GROUP = rf"{_ELEMENT}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+as well as\s+|\s*&\s*){_ELEMENT})*"
+_GROUP_RE = re.compile(GROUP)
+_CLAUSE_BREAK = re.compile(
+    r";|\s[–—-]\s|\bwhile\b|\bwhereas\b|\bbut\b|\balthough\b|\bthough\b|\bdespite\b|,\s*which\b|,\s*who\b|:\s"
+)
+
+
+@dataclass
+class SentenceView:
+    """A sentence, its mentions and the masked text the rules match."""
+
+    sentence: Sentence
+    mentions: list[Mention]
+    masked: str
+    _positions: list[tuple[int, int]]
+
+    @classmethod
+    def build(cls, sentence: Sentence, mentions: list[Mention]) -> SentenceView:
+        """Mask the (non-overlapping, sorted) mentions of a sentence."""
+        parts: list[str] = []
+        cursor = sentence.start
+        kept: list[Mention] = []
+        for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+            if m.start < cursor or m.end > sentence.end:
+                continue
+            parts.append(sentence.text[cursor - sentence.start : m.start - sentence.start])
+            parts.append(f"⟨{len(kept)}⟩")
+            kept.append(m)
+            cursor = m.end
+        parts.append(sentence.text[cursor - sentence.start :])
+        masked = "".join(parts)
+        positions = [(p.start(), p.end()) for p in _PLACEHOLDER.finditer(masked)]
+        return cls(sentence, kept, masked, positions)
+
+    def at(self, index: int) -> Mention:
+        """The mention behind placeholder ``index``."""
+        return self.mentions[index]
+
+    def span(self, index: int) -> tuple[int, int]:
+        """Where placeholder ``index`` is in the masked text."""
+        return self._positions[index]
+
+    def group_members(self, group_text: str) -> list[int]:
+        """Indexes of a group's members, possessors ("Taiwan's") left out."""
+        members = []
+        for elem in re.finditer(_ELEMENT, group_text):
+            ids = [int(x) for x in _PLACEHOLDER.findall(elem.group(0))]
+            members.append(ids[-1])
+        return members
+
+    def possessors(self, group_text: str) -> list[tuple[int, int]]:
+        """(possessor, possessed) pairs inside a group ("Taiwan's TSMC")."""
+        pairs = []
+        for elem in re.finditer(_ELEMENT, group_text):
+            ids = [int(x) for x in _PLACEHOLDER.findall(elem.group(0))]
+            if len(ids) == 2:
+                pairs.append((ids[0], ids[1]))
+        return pairs
+
+    def groups(self) -> list[tuple[int, int, list[int]]]:
+        """Coordination groups: (start, end in masked text, member indexes)."""
+        return [(g.start(), g.end(), self.group_members(g.group(0))) for g in _GROUP_RE.finditer(self.masked)]
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        """Bounds of the clause around masked position ``pos``."""
+        left, right = 0, len(self.masked)
+        for brk in _CLAUSE_BREAK.finditer(self.masked):
+            if brk.end() <= pos:
+                left = brk.end()
+            elif brk.start() >= pos:
+                right = brk.start()
+                break
+        return left, right
+
+    def index_at(self, masked_pos: int) -> int | None:
+        """The placeholder index starting at a masked position."""
+        m = _PLACEHOLDER.match(self.masked, masked_pos)
+        return int(m.group(1)) if m else None
+
+    def ids_in(self, start: int, end: int) -> list[int]:
+        """Placeholders wholly inside a masked range, in order."""
+        return [i for i, (s, e) in enumerate(self._positions) if start <= s and e <= end]
+
+    def offset(self, masked_pos: int) -> int:
+        """Article offset of a masked position (approximate inside placeholders)."""
+        shift = 0
+        for i, (s, e) in enumerate(self._positions):
+            if s >= masked_pos:
+                break
+            m = self.mentions[i]
+            shift += (m.end - m.start) - (e - s)
+        return self.sentence.start + masked_pos + shift
