@@ -28,6 +28,7 @@ from graph.provenance import article_triples
 from graph.records import Article, Extraction
 from graph.settings import Settings
 from graph.store import Store, open_store
+from graph.store.sparql_text import check_update_allowed
 from graph.store.terms import Term
 
 __all__ = ["IngestResult", "KnowledgeGraph"]
@@ -182,6 +183,13 @@ class KnowledgeGraph:
             if progress is not None:
                 progress(path, result)
         return results
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 update as one write (LOAD and SERVICE are refused)."""
+        check_update_allowed(sparql)
+        with self._write_lock:
+            self.store.update(sparql)
+        self._notify()
 
     def remove_article(self, article_id: str) -> None:
         """Remove an article and exactly the facts it contributed."""

@@ -92,7 +92,7 @@ def _worker_main(conn: Connection) -> None:
             return
         if job is None:
             return
-        kind, path, query, media_type, row_limit, default_graphs, named_graphs = job
+        kind, path, query, media_type, row_limit, default_graphs, named_graphs, base_iri = job
         try:
             if opened != (kind, path):
                 store = None  # release the previous snapshot before opening the next
@@ -103,6 +103,7 @@ def _worker_main(conn: Connection) -> None:
                 query,
                 default_graphs=None if default_graphs is None else [URIRef(g) for g in default_graphs],
                 named_graphs=None if named_graphs is None else [URIRef(g) for g in named_graphs],
+                base_iri=base_iri,
             )
             result = serialize_outcome(outcome, media_type, row_limit=row_limit)
             reply: tuple[Any, ...] = ("ok", result.body, result.media_type, result.kind, result.rows, result.truncated)
@@ -326,6 +327,7 @@ class QuerySandbox:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         timeout: float | None = None,
+        base_iri: str | None = None,
     ) -> SerializedResult:
         """Check, evaluate and serialise a user's query within the time limit.
 
@@ -341,8 +343,8 @@ class QuerySandbox:
         limit = timeout or self.timeout
         self.stats.queries += 1
         if not self._uses_processes:
-            return self._run_in_thread(query, media_type, default_graphs, named_graphs, limit)
-        return self._run_in_worker(query, media_type, default_graphs, named_graphs, limit)
+            return self._run_in_thread(query, media_type, default_graphs, named_graphs, limit, base_iri)
+        return self._run_in_worker(query, media_type, default_graphs, named_graphs, limit, base_iri)
 
     def _run_in_worker(
         self,
@@ -351,6 +353,7 @@ class QuerySandbox:
         default_graphs: Sequence[str] | None,
         named_graphs: Sequence[str] | None,
         limit: float,
+        base_iri: str | None,
     ) -> SerializedResult:
         from graph.store.results import SerializedResult
 
@@ -372,6 +375,7 @@ class QuerySandbox:
                 self.max_rows,
                 None if default_graphs is None else [str(g) for g in default_graphs],
                 None if named_graphs is None else [str(g) for g in named_graphs],
+                base_iri,
             )
             worker.jobs += 1
             worker.conn.send(job)
@@ -406,6 +410,7 @@ class QuerySandbox:
         default_graphs: Sequence[str] | None,
         named_graphs: Sequence[str] | None,
         limit: float,
+        base_iri: str | None,
     ) -> SerializedResult:
         from rdflib import URIRef
 
@@ -420,6 +425,9 @@ class QuerySandbox:
             }
             if store.backend == "remote":
                 kwargs["timeout"] = limit
+                text = query if base_iri is None else f"BASE <{base_iri}>\n{query}"
+                outcome = store.evaluate(text, **kwargs)
+                return serialize_outcome(outcome, media_type, row_limit=self.max_rows)
             outcome = store.evaluate(query, **kwargs)
             return serialize_outcome(outcome, media_type, row_limit=self.max_rows)
 

@@ -37,9 +37,16 @@ def evaluate_on(
     bindings: Mapping[str, Node] | None = None,
     default_graphs: Sequence[URIRef] | None = None,
     named_graphs: Sequence[URIRef] | None = None,
+    base_iri: str | None = None,
 ) -> Outcome:
-    """Evaluate ``query`` on a pyoxigraph ``Store`` (shared with query workers)."""
+    """Evaluate ``query`` on a pyoxigraph ``Store`` (shared with query workers).
+
+    ``base_iri`` resolves relative IRIs in the query (the SPARQL endpoint
+    passes its own URL, as the protocol suggests).
+    """
     kwargs: dict[str, Any] = {}
+    if base_iri is not None:
+        kwargs["base_iri"] = base_iri
     if default_graphs is not None:
         kwargs["default_graph"] = [ox.NamedNode(str(g)) for g in default_graphs]
     elif not has_dataset_clause(query):

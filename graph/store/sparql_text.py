@@ -10,9 +10,10 @@ variables and prefixed names, which is enough to find keywords reliably
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from rdflib import URIRef
 from rdflib.term import Node
 
 from graph.errors import InvalidQuery
@@ -20,6 +21,7 @@ from graph.store.terms import to_ntriples
 
 __all__ = [
     "Token",
+    "apply_update_dataset",
     "bind_variables",
     "check_query_allowed",
     "check_update_allowed",
@@ -176,3 +178,42 @@ def has_dataset_clause(text: str) -> bool:
     False
     """
     return "FROM" in _keywords(text)
+
+
+def apply_update_dataset(text: str, using: Sequence[str] = (), using_named: Sequence[str] = ()) -> str:
+    """Apply the protocol's ``using-graph-uri`` / ``using-named-graph-uri`` to an update.
+
+    Each DELETE/INSERT ... WHERE operation gets the matching USING clauses
+    (SPARQL 1.1 Protocol, 2.2.3); an update that names its own dataset with
+    USING or WITH cannot also take them.
+
+    >>> apply_update_dataset("INSERT { ?s a <http://c> } WHERE { ?s ?p ?o }", ["http://g"])
+    'INSERT { ?s a <http://c> } USING <http://g> WHERE { ?s ?p ?o }'
+    """
+    if not using and not using_named:
+        return text
+    if {"USING", "WITH"} & set(_keywords(text)):
+        raise InvalidQuery(
+            "the update names its own dataset (USING or WITH), so it cannot also be given "
+            "using-graph-uri or using-named-graph-uri"
+        )
+    try:
+        clauses = [f"USING {to_ntriples(URIRef(g))}" for g in using]
+        clauses += [f"USING NAMED {to_ntriples(URIRef(g))}" for g in using_named]
+    except ValueError as exc:
+        raise InvalidQuery(str(exc)) from exc
+    clause = " ".join(clauses) + " "
+    out: list[str] = []
+    depth = 0
+    previous = ""
+    for token in tokenize(text):
+        if token.kind == "other" and token.text in "{}":
+            depth += 1 if token.text == "{" else -1
+        elif token.kind == "word":
+            word = token.text.upper()
+            # DELETE WHERE { } (the short form) takes no USING clause
+            if word == "WHERE" and depth == 0 and previous != "DELETE":
+                out.append(clause)
+            previous = word
+        out.append(token.text)
+    return "".join(out)
