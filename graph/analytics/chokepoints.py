@@ -161,7 +161,8 @@ def target_chokepoints(
     chain = []
     current = idom.get(node)
     while current is not None and current != _ROOT:
-        chain.append(current)
+        if sources is None or current not in starts:  # a chosen source trivially dominates
+            chain.append(current)
         current = idom.get(current)
 
     # path coverage on the condensation (a DAG)
