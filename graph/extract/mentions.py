@@ -274,7 +274,14 @@ _TITLE_WORDS = (
     "Founder|Co-founder|Director|Spokesman|Spokeswoman|Spokesperson|Professor|Analyst|Economist|Leader|"
     "General Secretary|Chief|Head|Lawmaker|Rep\\.|Sen\\.|Dr\\.|Mr\\.|Ms\\.|Mrs\\."
 )
-_TITLE_BEFORE = re.compile(r"(?:\b(?:" + _TITLE_WORDS + r")|\b(?:" + _TITLE_WORDS.lower() + r"))\s+$")
+_TITLE_BEFORE = re.compile(
+    r"(?:\b(?:" + _TITLE_WORDS + r")|\b(?:" + _TITLE_WORDS.lower() + r"))"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w\-]*|and|&)(?:\s+(?:[A-Z][\w\-]*|and|of|&)){0,6})?\s+$"
+)
+_TITLED_BODY = re.compile(
+    r"\b(?:Minister|Secretary|Ministry|Department)\s+(?:of|for)\s+(?:the\s+)?"
+    r"((?:[A-Z][\w\-]*)(?:\s+(?:[A-Z][\w\-]*|and|of|the|&))*)"
+)
 _ROLE_APPOS = re.compile(
     r"^,\s+(?:(?:a|an|the)\s+)?(?P<role>(?:[\w\-]+\s+){0,4}?(?:"
     + _TITLE_WORDS.lower()
@@ -556,6 +563,47 @@ class MentionFinder:
             mention = replace(mention, countries=countries, extra={**mention.extra, "absorbs": "1"})
         return mention
 
+    def _titled_bodies(self, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Mention]:
+        """ "Minister of Industry and Information Technology Jin": the body a title names."""
+        out = []
+        for match in _TITLED_BODY.finditer(sentence.text):
+            words = match.group(1).split()
+            for k in range(len(words), 0, -1):
+                phrase = " ".join(words[:k])
+                if words[k - 1].lower() in ("and", "of", "the", "&"):
+                    continue
+                entry = next(
+                    (
+                        e
+                        for e in (
+                            self.lexicon.lookup(f"{p} {phrase}")
+                            for p in ("Ministry of", "Department of", "Ministry for")
+                        )
+                        if e is not None and e.cls in _ORG_CLASSES
+                    ),
+                    None,
+                )
+                if entry is None:
+                    continue
+                s = sentence.start + match.start(1)
+                e = s + len(phrase)
+                if not _overlaps(s, e, taken):
+                    out.append(
+                        Mention(
+                            s,
+                            e,
+                            phrase,
+                            entry.cls,
+                            "name",
+                            "title-body",
+                            sentence.index,
+                            iri=entry.iri,
+                            name=entry.label,
+                        )
+                    )
+                break
+        return out
+
     def _classify_chain(self, sentence: Sentence, s: int, e: int, words: list[str]) -> Mention | None:
         text = sentence.text
         span = text[s:e]
@@ -681,7 +729,7 @@ class MentionFinder:
     def _specific(self, mods: list[str], text: str, ms: int, hs: int) -> bool:
         caps = [m for m in mods if m[:1].isupper()]
         for word in caps:
-            if self.lexicon.lookup(word) is not None:
+            if self.lexicon.lookup(word) is not None or word in self._demonyms:
                 return False
             if word.upper() == word and len(word) <= 4:
                 return False  # "AI", "US"
@@ -741,8 +789,13 @@ class MentionFinder:
             if follow and follow.group(1) in _CONTINUATION_NOUNS | {"equipment", "tools", "gear"}:
                 continue
             _, ms = _premodifiers(text, hs)
+            network = re.search(r"(?:\b[a-z]+\s+)?\b(?:network|cluster|string|group|series)\s+of\s+$", text[:ms])
+            if network and not _overlaps(sentence.start + network.start(), sentence.start + ms, taken):
+                ms = network.start()
+                if text[ms:].split()[0] in _DETERMINERS:
+                    ms += len(text[ms:].split()[0]) + 1
             np_end = he
-            loc = re.match(r"\s+in\s+((?:[A-Z][\w\-]+)(?:\s+[A-Z][\w\-]+)?)", text[he:])
+            loc = re.match(r"\s+(?:in|across)\s+((?:[A-Z][\w\-]+)(?:\s+[A-Z][\w\-]+)?)", text[he:])
             if loc:
                 np_end = he + loc.end()
             np = text[ms:np_end]
@@ -765,13 +818,19 @@ class MentionFinder:
     def _build_descr_re(self) -> re.Pattern[str]:
         cues = [*self.org_cues, "country", "nation"]
         alt = "|".join(sorted((re.escape(c) for c in cues), key=len, reverse=True))
-        return re.compile(rf"\b[Tt]he\s+((?:[\w\-’']+\s+){{0,3}}?)({alt})(?:s|es)?\b")
+        return re.compile(rf"\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+((?:[\w\-’']+\s+){{0,3}}?)({alt})(?:s|es)?\b")
+
+    def _is_demonym_span(self, span: tuple[int, int]) -> bool:
+        return any((m.start, m.end) == span and m.kind == "demonym" for m in self._country_mentions)
 
     def _descriptions(self, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Mention]:
         out = []
         for match in self._descr_re.finditer(sentence.text):
             s, e = sentence.start + match.start(), sentence.start + match.end()
-            if _overlaps(s, e, taken):
+            inner = [t for t in taken if s <= t[0] and t[1] <= e]
+            if _overlaps(s, e, [t for t in taken if t not in inner]):
+                continue
+            if any(not self._is_demonym_span(t) for t in inner):
                 continue
             follow = sentence.text[match.end() : match.end() + 3]
             if follow.startswith(("'s", "’s")) and match.group(2).lower() in ("country", "nation"):
@@ -783,6 +842,9 @@ class MentionFinder:
                 continue
             cue = match.group(2).lower()
             cls = CG.Country if cue in ("country", "nation") else self.org_cues.get(cue, CG.Company)
+            possessive = not match.group(0).lower().startswith("the")
+            if possessive and cls == CG.Country:
+                continue
             out.append(
                 Mention(
                     s,
@@ -793,6 +855,7 @@ class MentionFinder:
                     "definite-description",
                     sentence.index,
                     name=match.group(1).strip(),
+                    extra={"possessive": "1"} if possessive else {},
                 )
             )
         return out
@@ -814,6 +877,9 @@ class MentionFinder:
             local += nodes
             nodes = [m for m in local if m.cls == CG.ProcessNode]
             taken += [(n.start, n.end) for n in nodes]
+            bodies = self._titled_bodies(sentence, taken)
+            local += bodies
+            taken += [(b.start, b.end) for b in bodies]
             names = self._names(sentence, taken, local)
             for name in names:
                 if name.extra.get("absorbs"):
@@ -826,7 +892,10 @@ class MentionFinder:
             facilities = self._facilities(sentence, taken)
             local += facilities
             taken += [(m.start, m.end) for m in facilities]
-            local += self._descriptions(sentence, taken)
+            descriptions = self._descriptions(sentence, taken)
+            for d in descriptions:
+                local[:] = [m for m in local if not (d.start <= m.start and m.end <= d.end)]
+            local += descriptions
         out = [m for sent in by_sent.values() for m in sent]
         out += self._acronym_uses(sentences, out)
         out = [self._with_countries(m) for m in out]
@@ -954,6 +1023,12 @@ _CONTINUATION_NOUNS = frozenset(
         "engineers",
         "talent",
         "ecosystem",
+        "trend",
+        "trends",
+        "boom",
+        "glut",
+        "crunch",
+        "race",
     ]
 )
 _ADJECTIVE_OK = frozenset(
@@ -995,6 +1070,9 @@ _ADJECTIVE_OK = frozenset(
         "vital",
     ]
 )
+_DETERMINERS = frozenset(
+    ("a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "these", "those", "such")
+)
 _STOP_BEFORE = re.compile(r"^(?:[,;:()\"“”]|and|or|of|to|in|on|at|for|from|by|with|as|than|that|which|is|are|was)$")
 
 
@@ -1003,19 +1081,28 @@ def _premodifiers(text: str, head_start: int) -> tuple[list[str], int]:
     start = head_start
     words: list[str] = []
     pos = head_start
-    for _ in range(5):
+    for _ in range(6):
+        paren = re.search(r"\([^()]{1,40}\)\s*$", text[:pos])
+        if paren:
+            pos = paren.start()  # "artificial intelligence (AI) semiconductors"
         m = re.search(r"([\w’'\-]+(?:\s+(?:and|&)\s+[\w\-]+-made)?)\s*$", text[:pos])
         if not m:
             break
         word = m.group(1)
         low = word.lower()
-        if _STOP_BEFORE.match(low) or low in ("a", "an", "the", "its", "their", "his", "her", "our") or low.isdigit():
+        if _STOP_BEFORE.match(low) or low in _DETERMINERS or low.isdigit():
             break
         if re.match(r"^(?:is|are|was|were|be|been|has|have|had|will|would|can|could|to)$", low):
             break
-        if low.endswith(("ed", "ing")) and low not in _ADJECTIVE_OK and not low.endswith(("-made", "-based")):
-            if low not in ("advanced", "used", "imported", "integrated"):
-                break
+        gerund_after_name = low.endswith("ing") and bool(re.search(r"\b[A-Z]\w+\s+$", text[: m.start(1)]))
+        if (
+            low.endswith(("ed", "ing"))
+            and low not in _ADJECTIVE_OK
+            and not low.endswith(("-made", "-based"))
+            and low not in ("advanced", "used", "imported", "integrated")
+            and not gerund_after_name
+        ):
+            break
         words.insert(0, word)
         start = m.start(1)
         pos = m.start(1)

@@ -82,7 +82,7 @@ class RuleExtractor:
             antecedent = next((i for i, m in enumerate(view.mentions) if m.iri == antecedent_iri), None)
             raw: list[RawFact] = []
             rules: list[Callable[[], object]] = [
-                lambda: self.relations.headquarters(view),
+                lambda: self.relations.headquarters(view, antecedent),
                 lambda: self.relations.verbs(view, negated),
                 lambda: self.relations.manufacturing_for(view),
                 lambda: self.relations.possessives(view, antecedent),

@@ -119,6 +119,9 @@ class RelationRules:
             reverse=True,
         )
         self._cue = r"(?:" + "|".join(re.escape(c) for c in org_cues) + r")(?:s|es)?"
+        #: default categories of products (cg:modifier ""): too vague to be made or used
+        self._demonyms = {d: e.iri for e in lexicon.countries() for d in e.demonyms}
+        self._vague = {c.iri for c in lexicon.categories if "" in c.modifiers and c.cls != CG.Equipment}
 
     # -- helpers -------------------------------------------------------------------
 
@@ -128,14 +131,33 @@ class RelationRules:
         for s in subs:
             for o in objs:
                 sm, om = view.at(s), view.at(o)
-                if sm.iri is not None and om.iri is not None and fits(pred, sm, om):
-                    yield RawFact(sm.iri, pred, om.iri, rule, conf)
+                if sm.iri is None or om.iri is None or not fits(pred, sm, om):
+                    continue
+                if pred in (CG.makes, CG.uses) and om.iri in self._vague:
+                    continue  # "makes chips" says nothing: every chip firm does
+                yield RawFact(sm.iri, pred, om.iri, rule, conf)
 
     # -- headquarters -----------------------------------------------------------------
 
-    def headquarters(self, view: SentenceView) -> Iterator[RawFact]:
+    def headquarters(self, view: SentenceView, antecedent: int | None = None) -> Iterator[RawFact]:
         m = view.masked
         cue = self._cue
+        # a description naming a country: "The Chinese tech giant", "the Dutch company"
+        for i, mention in enumerate(view.mentions):
+            if mention.kind == "descr" and mention.cls != CG.Country and mention.iri is not None:
+                for word in re.findall(r"[A-Z][\w\-]+", mention.name):
+                    country = self._demonyms.get(word) or self._demonyms.get(word.split("-")[0])
+                    if country is not None and not word.endswith("-based"):
+                        yield RawFact(mention.iri, CG.headquarteredIn, country, "description-demonym", 0.7)
+        # "China's premier chip manufacturer has ..." refers back to the last company
+        if antecedent is not None:
+            lead = re.match(rf"^\s*(⟨\d+⟩)['’]s\s+(?:[\w\-]+\s+){{0,3}}?{cue}\b(?!,?\s+⟨)", m)
+            if lead:
+                country = int(lead.group(1)[1:-1])
+                if view.at(country).cls == CG.Country and view.at(antecedent).iri is not None:
+                    yield RawFact(
+                        view.at(antecedent).iri, CG.headquarteredIn, view.at(country).iri, "possessive-description", 0.6
+                    )  # type: ignore[arg-type]
         patterns = (
             # Taiwan's TSMC / China's largest chipmaker, SMIC / the country's biggest foundry SMIC
             (rf"(⟨\d+⟩)['’]s\s+(?:[\w\-]+\s+){{0,4}}?{cue},?\s+({GROUP})", "possessive-apposition", 0.85),
@@ -158,8 +180,11 @@ class RelationRules:
                 country = int(match.group(1)[1:-1])
                 if view.at(country).cls != CG.Country:
                     continue
-                members = view.group_members(match.group(2))
-                yield from self._facts(view, CG.headquarteredIn, members, [country], rule, conf)
+                own = {possessed: owner for owner, possessed in view.possessors(match.group(2))}
+                for member in view.group_members(match.group(2)):
+                    owner = own.get(member, country)
+                    if view.at(owner).cls == CG.Country:
+                        yield from self._facts(view, CG.headquarteredIn, [member], [owner], rule, conf)
         # SMIC, China's top chipmaker / Huawei, a Chinese company / Micron, based in the US
         for match in re.finditer(
             rf"(⟨\d+⟩),?\s+(?:[–—-]\s+)?(?:(?:a|an|the|one of the|one of)\s+)?(?:(⟨\d+⟩)['’]s|(⟨\d+⟩)(?:-based)?)\s+(?:[\w\-]+\s+){{0,3}}?{cue}",
@@ -169,6 +194,12 @@ class RelationRules:
             country = int((match.group(2) or match.group(3))[1:-1])
             if view.at(country).cls == CG.Country:
                 yield from self._facts(view, CG.headquarteredIn, [org], [country], "apposition-after", 0.8)
+        for match in re.finditer(
+            rf"(⟨\d+⟩),\s+(?:a|an|the)\s+(?:[\w\-]+\s+){{0,3}}?{cue}\s+(?:for|of|in|from)\s+(?:the\s+)?(⟨\d+⟩)", m
+        ):
+            org, country = int(match.group(1)[1:-1]), int(match.group(2)[1:-1])
+            if view.at(country).cls == CG.Country:
+                yield from self._facts(view, CG.headquarteredIn, [org], [country], "apposition-cue-country", 0.7)
         for match in re.finditer(r"(⟨\d+⟩),?\s+(?:is\s+)?(?:based|headquartered)\s+in\s+(⟨\d+⟩)", m):
             org, country = int(match.group(1)[1:-1]), int(match.group(2)[1:-1])
             yield from self._facts(view, CG.headquarteredIn, [org], [country], "based-in", 0.9)
@@ -193,9 +224,16 @@ class RelationRules:
         for match in self._verb_re.finditer(m):
             key = next(self._verb_keys[int(k[1:])] for k, v in match.groupdict().items() if v is not None)
             vs, ve = match.start(), match.end()
+            if re.match(
+                r"[\s-]+(?:chains?|shortages?|deals?|agreements?|lines?|constraints?|disruptions?|side|networks?|base)\b",
+                m[ve : ve + 16],
+            ):
+                continue  # a noun: "supply chain", "production lines"
             left, right = view.clause(vs)
             before = m[left:vs]
-            passive = bool(re.search(rf"\b{_BE}\s+(?:\w+ly\s+)?$", before)) and match.group(0).endswith(("ed", "en", "t"))
+            passive = bool(re.search(rf"\b{_BE}\s+(?:\w+ly\s+)?$", before)) and match.group(0).endswith(
+                ("ed", "en", "t")
+            )
             reduced = bool(re.match(r"\s+by\s+⟨", m[ve : ve + 6])) and match.group(0).endswith(("ed", "en", "t"))
             subj_ids = self._subject(view, left, vs)
             for prop, inverse, particle in self._triggers[key]:
@@ -275,11 +313,15 @@ class RelationRules:
     def possessives(self, view: SentenceView, antecedent: int | None) -> Iterator[RawFact]:
         """ "Nvidia's A100 and H100", "its Mate 60 Pro" give ``makes``."""
         m = view.masked
-        for match in re.finditer(rf"(⟨\d+⟩)['’]s\s+(?:(?:new|latest|own|flagship|most|more|less|advanced|powerful)\s+){{0,3}}({GROUP})", m):
+        for match in re.finditer(
+            rf"(⟨\d+⟩)['’]s\s+(?:(?:new|latest|own|flagship|most|more|less|advanced|powerful)\s+){{0,3}}({GROUP})", m
+        ):
             owner = int(match.group(1)[1:-1])
             goods = view.group_members(match.group(2))
             yield from self._facts(view, CG.makes, [owner], goods, "possessive-makes", 0.75)
-        for match in re.finditer(rf"\bits\s+(?:(?:new|latest|own|flagship|most|more|less|advanced|powerful)\s+){{0,3}}({GROUP})", m):
+        for match in re.finditer(
+            rf"\bits\s+(?:(?:new|latest|own|flagship|most|more|less|advanced|powerful)\s+){{0,3}}({GROUP})", m
+        ):
             left, _ = view.clause(match.start())
             subs = self._subject(view, left, match.start())
             if not subs and antecedent is not None:
@@ -300,8 +342,10 @@ class RelationRules:
                 yield from self._facts(view, CG.makes, view.group_members(such.group(1)), [i], "maker-such-as", 0.75)
             name_after = re.match(rf"\s+\w+\s+({GROUP})", after)
             if name_after:
-                yield from self._facts(view, CG.makes, view.group_members(name_after.group(1))[:1], [i], "maker-apposition", 0.7)
-            appos = re.search(rf"(⟨\d+⟩),\s+(?:[^,;⟨]|⟨\d+⟩['’]s){{0,50}}$", m[:s])
+                yield from self._facts(
+                    view, CG.makes, view.group_members(name_after.group(1))[:1], [i], "maker-apposition", 0.7
+                )
+            appos = re.search(r"(⟨\d+⟩),\s+(?:[^,;⟨]|⟨\d+⟩['’]s){0,50}$", m[:s])
             if appos:
                 yield from self._facts(view, CG.makes, [int(appos.group(1)[1:-1])], [i], "maker-apposition", 0.7)
 
@@ -319,9 +363,15 @@ class RelationRules:
             subs = self._subject(view, left, ns)
             companies = [s for s in subs if view.at(s).cls == CG.Company]
             relative = re.search(r",\s*(?:which|that)\b|\bwhich\b", between)
+            product_left = left
+            opener = m[max(0, left - 10) : left + 8]
+            if re.search(r"\b(?:which|that)\b", opener):
+                # the clause is a relative one on what comes before: "the Mate 60 Pro, which employs 7nm CPUs"
+                relative = relative or re.search(r"\b(?:which|that)\b", opener)
+                product_left = view.clause(max(0, left - 12))[0]
             products = [
                 j
-                for j in view.ids_in(left, ns)
+                for j in view.ids_in(product_left, ns)
                 if view.at(j).cls == CG.Product and view.at(j).kind in ("name", "thing")
             ]
             if products and (relative or re.search(rf"⟨{products[-1]}⟩\s+(?:with|at|on|using|built on|made on)\b", m)):
@@ -354,16 +404,20 @@ class RelationRules:
                 rf",\s+(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){{0,5}}?(?:of|for|at|with|from)\s+(?:the\s+)?({GROUP})", after
             )
             if appos:
-                yield from self._facts(view, CG.affiliatedWith, [i], view.group_members(appos.group(1))[:1], "person-apposition", 0.8)
+                yield from self._facts(
+                    view, CG.affiliatedWith, [i], view.group_members(appos.group(1))[:1], "person-apposition", 0.8
+                )
             works = re.match(
-                rf"\s+(?:is|was|works|worked|serves|served)\s+(?:[\w\-]+\s+){{0,6}}?(?:of|for|at|with)\s+(?:the\s+|its\s+)?(?:[\w\-]+\s+){{0,3}}?({GROUP})",
+                rf"\s+(?:is|was|works|worked|serves|served)\s+(?:[\w\-]+\s+){{0,10}}?(?:of|for|at|with)\s+(?:the\s+|its\s+)?(?:[\w\-]+\s+){{0,3}}?({GROUP})",
                 after,
             )
             if works:
-                yield from self._facts(view, CG.affiliatedWith, [i], view.group_members(works.group(1))[:1], "person-works", 0.7)
+                yield from self._facts(
+                    view, CG.affiliatedWith, [i], view.group_members(works.group(1))[:1], "person-works", 0.7
+                )
             before = m[max(0, s - 120) : s]
-            titled = re.search(rf"(⟨\d+⟩)\s+(?:[\w\-]+\s+){{0,3}}$", before) or re.search(
-                rf"(?:of|for|at)\s+(?:the\s+)?(⟨\d+⟩),?\s+$", before
+            titled = re.search(r"(⟨\d+⟩)\s+(?:[\w\-]+\s+){0,3}$", before) or re.search(
+                r"(?:of|for|at)\s+(?:the\s+)?(⟨\d+⟩),?\s+$", before
             )
             if titled and person.role:
                 yield from self._facts(view, CG.affiliatedWith, [i], [int(titled.group(1)[1:-1])], "title-person", 0.75)
@@ -375,7 +429,9 @@ class RelationRules:
             if item.cls not in (CG.Equipment, CG.Product) or item.iri is None:
                 continue
             s, _ = view.span(i)
-            lead = re.search(rf"({GROUP})(?:-(?:made|built|origin|designed))?\s*[-\s]?(?:made\s+)?$", m[max(0, s - 80) : s])
+            lead = re.search(
+                rf"({GROUP})(?:-(?:made|built|origin|designed))?\s*[-\s]?(?:made\s+)?$", m[max(0, s - 80) : s]
+            )
             if not lead:
                 continue
             made = "-made" in m[max(0, s - 80) : s] or item.kind == "thing"
@@ -392,7 +448,7 @@ class RelationRules:
             if fac.cls != CG.Facility or fac.iri is None:
                 continue
             s, e = view.span(i)
-            left, _ = view.clause(s)
+            left = 0
             owner = re.search(r"(⟨\d+⟩)['’]s\s+(?:\w+\s+){0,3}$", m[:s])
             if re.search(r"\b(?:its|their)\s+(?:\w+\s+){0,3}$", m[:s]) or owner is None:
                 subs = self._subject(view, left, s)
@@ -409,7 +465,7 @@ class RelationRules:
         """Companies with stated production in a country ("production of chips in China")."""
         m = view.masked
         for match in re.finditer(
-            rf"({GROUP})\s+(?:can\s+|will\s+|to\s+)?(?:continue\s+|began\s+|begun\s+|started\s+)?[^;.]{{0,60}}?\b(?:production|operations|manufacturing|fab|plant|factory)\b[^;.⟨]{{0,40}}?\bin\s+(⟨\d+⟩)",
+            rf"({GROUP})\s+(?:can\s+|will\s+|to\s+)?(?:continue\s+|began\s+|begun\s+|started\s+)?[^;.]{{0,60}}?\b(?:production|operations|manufacturing|fab|plant|factory)\b[^;.]{{0,50}}?\bin\s+(⟨\d+⟩)",
             m,
         ):
             country = int(match.group(2)[1:-1])

@@ -28,14 +28,44 @@ from graph.ids import format_nm, mint_entity, mint_node
 from graph.records import EntityRecord
 from graph.vocab import CG
 
-__all__ = ["Resolver", "ResolvedArticle"]
+__all__ = ["ResolvedArticle", "Resolver"]
 
 _ORG = (CG.Company, CG.Organization, CG.GovernmentBody)
 #: words that may extend a company's name without making it another company
 _GENERIC_COMPANY_WORDS = frozenset(
-    """technologies technology co corp corporation inc ltd limited holdings holding group international
-    global electronics semiconductor semiconductors industries industry company plc nv ag se sa llc gmbh
-    kk bhd the incorporated enterprises""".split()
+    [
+        "technologies",
+        "technology",
+        "co",
+        "corp",
+        "corporation",
+        "inc",
+        "ltd",
+        "limited",
+        "holdings",
+        "holding",
+        "group",
+        "international",
+        "global",
+        "electronics",
+        "semiconductor",
+        "semiconductors",
+        "industries",
+        "industry",
+        "company",
+        "plc",
+        "nv",
+        "ag",
+        "se",
+        "sa",
+        "llc",
+        "gmbh",
+        "kk",
+        "bhd",
+        "the",
+        "incorporated",
+        "enterprises",
+    ]
 )
 _FUZZY_MIN = 92.0
 
@@ -103,8 +133,8 @@ class Resolver:
         choice = best[0]
         mine, theirs = set(key.split()), set(choice.split())
         # a differing word must be a spelling variant, not another word ("Samsung SDI" vs "Samsung Electronics")
-        if len(mine) != len(theirs) or mine - theirs and not all(
-            max(fuzz.ratio(w, t) for t in theirs) >= 80 for w in mine - theirs
+        if len(mine) != len(theirs) or (
+            mine - theirs and not all(max(fuzz.ratio(w, t) for t in theirs) >= 80 for w in mine - theirs)
         ):
             return None
         return self._org_keys[choice]
@@ -137,9 +167,7 @@ class Resolver:
         else:
             candidates = [m for m in candidates if m.cls == mention.cls]
         if demonym_country is not None:
-            homed = [
-                m for m in candidates if self.lexicon.entries.get(m.iri) and self._home(m.iri) == demonym_country
-            ]
+            homed = [m for m in candidates if self.lexicon.entries.get(m.iri) and self._home(m.iri) == demonym_country]
             candidates = homed or candidates
         return candidates[0] if candidates else None
 

@@ -44,7 +44,20 @@ _WEAK = frozenset({"measure", "rule", "block", "limitation", "restriction", "cur
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
     )
 }
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -100,7 +113,9 @@ def parse_date(text: str, published: date | None) -> Literal | None:
     ym = re.search(_MONTH + r"(?:\s+of)?\s+((?:19|20)\d{2})\b", text)
     if ym:
         return Literal(f"{ym.group(2)}-{_MONTHS[ym.group(1).lower()]:02d}", datatype=XSD.gYearMonth)
-    year = re.search(r"\b(?:in|since|from|during|of|by|until|through|early|late|mid-?)\s+((?:19|20)\d{2})\b", text, re.I)
+    year = re.search(
+        r"\b(?:in|since|from|during|of|by|until|through|early|late|mid-?)\s+((?:19|20)\d{2})\b", text, re.I
+    )
     if year:
         return Literal(year.group(1), datatype=XSD.gYear)
     if published is None:
@@ -199,7 +214,7 @@ class SanctionRules:
             return []
         if not draft.imposers and not draft.targets and not draft.restricts:
             return []
-        if negated(view, 0, first) and re.search(r"\b(?:no|not|never)\b", m[:first]):
+        if negated(view, view.clause(first)[0], first):
             return []
         draft.label = _label(view, kind)
         return [draft]
@@ -208,15 +223,19 @@ class SanctionRules:
 
     def _imposers(self, view: SentenceView, draft: SanctionDraft, found: list[tuple[int, int, str, URIRef]]) -> None:
         m = view.masked
-        imposers: list[URIRef] = []
+        by_agent: list[URIRef] = []
+        by_modifier: list[URIRef] = []
+        by_subject: list[URIRef] = []
+        target_list = [by_modifier]
 
         def add(i: int) -> None:
             mention = view.at(i)
             iri = self._as_government(mention)
-            if iri is not None and iri not in imposers:
-                imposers.append(iri)
+            if iri is not None and iri not in target_list[0]:
+                target_list[0].append(iri)
 
         for start, end, _key, _kind in found:
+            target_list[0] = by_modifier
             left, _ = view.clause(start)
             # premodifier / possessor: "US sanctions", "Washington's limitations", "the Commerce Department's rules"
             pre = re.search(
@@ -229,25 +248,33 @@ class SanctionRules:
                         add(i)
             # agent: "imposed by the US", "penalties imposed by Washington"
             agent = re.match(rf"\s*(?:\w+\s+){{0,2}}?(?:by|from)\s+(?:the\s+)?({GROUP})", m[end : end + 80])
+            target_list[0] = by_agent
             if agent:
                 for i in view.group_members(agent.group(1)):
                     if self._is_government(view.at(i)):
                         add(i)
             # subject of the clause: "the US government had banned export of", "Japan will restrict exports"
+            target_list[0] = by_subject
             for gs, ge, members in view.groups():
-                if gs >= left and ge <= start and not re.search(r"\b(?:on|against|to|with|for|of)\s+$", m[max(0, gs - 10) : gs]):
+                if (
+                    gs >= left
+                    and ge <= start
+                    and not re.search(r"\b(?:on|against|to|with|for|of)\s+$", m[max(0, gs - 10) : gs])
+                ):
                     for i in members:
                         if self._is_government(view.at(i)) and not re.match(r"-made|-based", m[ge : ge + 6]):
                             add(i)
-        draft.imposers = imposers
-        draft.imposer_explicit = bool(imposers)
+        draft.imposers = by_agent or by_modifier or by_subject
+        draft.imposer_explicit = bool(draft.imposers)
 
     def _is_government(self, mention: Mention) -> bool:
         if mention.cls == CG.Country and mention.kind in ("name", "metonym", "descr", "demonym"):
             return True
         if mention.cls == CG.GovernmentBody:
             return True
-        return bool(mention.cls == CG.Person and mention.role and re.search(r"president|minister|premier", mention.role, re.I))
+        return bool(
+            mention.cls == CG.Person and mention.role and re.search(r"president|minister|premier", mention.role, re.I)
+        )
 
     def _as_government(self, mention: Mention) -> URIRef | None:
         if mention.cls == CG.Person:
@@ -266,16 +293,32 @@ class SanctionRules:
             scope_end = max(min(scope_end, clause_end), min(clause_end, end + 120))
             scope = m[end:scope_end]
             # targets after a preposition
-            for tm in re.finditer(rf"\b(?:on|against|targeting|targets|to|with|at|from)\s+(?:[^⟨;]{{0,45}}?)({GROUP})", scope):
+            for tm in re.finditer(
+                rf"\b(?:on|against|targeting|targets|to|with|at|from|into)\s+(?:[^⟨;,]{{0,60}}?|[^⟨;]{{0,30}}?such as\s+)({GROUP})",
+                scope,
+            ):
+                direct = re.match(r"\w+\s+(?:the\s+)?⟨", tm.group(0)) is not None
                 for i in view.group_members(tm.group(1)):
+                    if view.at(i).cls == CG.Person and not direct:
+                        continue
                     self._add_target(view, draft, i, tm.group(0))
             # items in the scope, except what they are "capable of producing"
-            capable = re.search(r"\b(?:capable of|used to|used for|needed to|to make|to produce|for making|designed to)\b", scope)
+            capable = re.search(
+                r"\b(?:capable of|used to|used for|needed to|to make|to produce|for making|designed to)\b", scope
+            )
             cut = end + (capable.start() if capable else len(scope))
             for i in view.ids_in(end, scope_end):
                 mention = view.at(i)
                 if mention.iri is None:
                     continue
+                gap = m[end : view.span(i)[0]]
+                if not re.search(
+                    r"\b(?:on|of|for|over|including|include|includes|cover|covers|covering|such as|to|from|like)\b|^\s*$",
+                    gap,
+                ):
+                    continue
+                if re.search(r",\s+(?!⟨|and\b|or\b)[a-z]", gap):
+                    continue  # the item belongs to another clause: "X, impacted by sanctions, began selling Y"
                 if mention.cls == CG.ProcessNode:
                     if mention.threshold:
                         draft.thresholds.append((mention.iri, mention.size_nm))
@@ -308,10 +351,9 @@ class SanctionRules:
         mention = view.at(i)
         if mention.iri is None:
             return
-        if mention.cls == CG.Country and mention.iri not in draft.imposers:
-            if mention.iri not in draft.targets:
-                draft.targets.append(mention.iri)
-        elif is_a(mention, (CG.Organization, CG.Person)) and mention.cls != CG.GovernmentBody:
+        if (mention.cls == CG.Country and mention.iri not in draft.imposers) or (
+            is_a(mention, (CG.Organization, CG.Person)) and mention.cls != CG.GovernmentBody
+        ):
             if mention.iri not in draft.targets:
                 draft.targets.append(mention.iri)
 

@@ -103,7 +103,10 @@ GROUP = rf"{_ELEMENT}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+as wel
 _GROUP_RE = re.compile(GROUP)
 _CLAUSE_BREAK = re.compile(
     r";|\s[–—-]\s|\bwhile\b|\bwhereas\b|\bbut\b|\balthough\b|\bthough\b|\bdespite\b|,\s*which\b|,\s*who\b|:\s"
+    r"|,?\s*\bif\b|\bunless\b"
 )
+#: a parenthesis right after a mention that only restates it: "(SMIC)", "(中芯國際)", "(TSMC, 台積電)"
+_RESTATEMENT = re.compile(r"\s*[（(][^()（）]{1,40}[)）]")
 
 
 @dataclass
@@ -121,13 +124,19 @@ class SentenceView:
         parts: list[str] = []
         cursor = sentence.start
         kept: list[Mention] = []
-        for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        ordered = sorted(mentions, key=lambda m: (m.start, -m.end))
+        for m in ordered:
             if m.start < cursor or m.end > sentence.end:
                 continue
             parts.append(sentence.text[cursor - sentence.start : m.start - sentence.start])
             parts.append(f"⟨{len(kept)}⟩")
             kept.append(m)
             cursor = m.end
+            paren = _RESTATEMENT.match(sentence.text, cursor - sentence.start)
+            if paren:
+                inside = [o for o in ordered if cursor <= o.start and o.end <= sentence.start + paren.end()]
+                if all(o.iri == m.iri for o in inside) and (inside or not re.search(r"[a-z]{3}", paren.group(0))):
+                    cursor = sentence.start + paren.end()
         parts.append(sentence.text[cursor - sentence.start :])
         masked = "".join(parts)
         positions = [(p.start(), p.end()) for p in _PLACEHOLDER.finditer(masked)]
@@ -181,13 +190,3 @@ class SentenceView:
     def ids_in(self, start: int, end: int) -> list[int]:
         """Placeholders wholly inside a masked range, in order."""
         return [i for i, (s, e) in enumerate(self._positions) if start <= s and e <= end]
-
-    def offset(self, masked_pos: int) -> int:
-        """Article offset of a masked position (approximate inside placeholders)."""
-        shift = 0
-        for i, (s, e) in enumerate(self._positions):
-            if s >= masked_pos:
-                break
-            m = self.mentions[i]
-            shift += (m.end - m.start) - (e - s)
-        return self.sentence.start + masked_pos + shift
