@@ -48,7 +48,7 @@ def test_sparqlwrapper_xml_csv_ask_and_construct(server: LiveServer) -> None:
     sparql.setReturnFormat(JSON)
     sparql.setQuery("ASK { <https://w3id.org/chipgraph/id/org/asml> ?p ?o }")
     assert sparql.queryAndConvert()["boolean"] is True  # type: ignore[index]
-    sparql.setQuery("CONSTRUCT { ?s <http://example.org/supplies> ?o } WHERE { ?s <%s> ?o }" % CG.suppliesTo)
+    sparql.setQuery(f"CONSTRUCT {{ ?s <http://example.org/supplies> ?o }} WHERE {{ ?s <{CG.suppliesTo}> ?o }}")
     sparql.setReturnFormat(TURTLE)
     graph = rdflib.Graph().parse(data=sparql.queryAndConvert(), format="turtle")  # type: ignore[arg-type]
     assert (ID["org/asml"], rdflib.URIRef("http://example.org/supplies"), ID["org/smic"]) in graph
