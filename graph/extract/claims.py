@@ -37,9 +37,10 @@ class ClaimRules:
         before_alt = "|".join(phrase_pattern(b) for b in before)
         self._before = re.compile(rf"(?:{before_alt}|\breport(?:s|ed)?\s+by|\btold)\s+(?:the\s+)?$", re.IGNORECASE)
         denial = sorted(lexicon.denial, key=len, reverse=True)
-        self._denial = re.compile(r"\b(?:" + "|".join(re.escape(d) for d in denial) + r")\b", re.IGNORECASE)
+        # case-sensitive: "May 2023" is a month, not a hedge
+        self._denial = re.compile(r"\b(?:" + "|".join(re.escape(d) for d in denial) + r")\b")
         hedge = sorted(lexicon.hedge, key=len, reverse=True)
-        self._hedge = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in hedge) + r")\b", re.IGNORECASE)
+        self._hedge = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in hedge) + r")\b")
 
     def reporters(self, view: SentenceView) -> tuple[URIRef, ...]:
         """Sources the sentence attributes its statements to."""

@@ -363,6 +363,14 @@ _COMPANY_HEADS = frozenset(
 )
 _LEGAL = {s.rstrip(".").lower() for s in LEGAL_SUFFIXES if " " not in s}
 _ORG_CLASSES = (CG.Company, CG.Organization, CG.GovernmentBody)
+_ANALYSTS_AT = re.compile(r"\b(?:analysts?|economists?|strategists?|researchers?|experts?)\s+(?:at|from|with)\s+$")
+_MODEL = re.compile(
+    r"\b(?:(?P<brand>[A-Z][A-Za-z]+)\s+)?(?P<model>[A-Z]{1,4}[:\-]?\d{2,5}[A-Za-z]{0,3}|\d{3,5}[A-Z]{1,2})"
+    r"(?:\s+(?:Pro|Max|Ultra|Plus|Mini|Lite))?\b"
+)
+_MODEL_EQUIPMENT_AFTER = re.compile(
+    r"^(?:\s+(?:and|or)\s+[\w:\-]+)?(?:\s+[a-z\-]+)?\s+(?:systems?|machines?|tools?|scanners?|steppers?)\b"
+)
 _CALLED = re.compile(r"(?:,\s*)?\b(?:called|named|dubbed|known as)\s+$")
 
 
@@ -563,6 +571,40 @@ class MentionFinder:
             mention = replace(mention, countries=countries, extra={**mention.extra, "absorbs": "1"})
         return mention
 
+    def _models(self, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Mention]:
+        """Model numbers: "A100", "Kirin 9000S", "NXT:2050i" (equipment when a tool noun follows)."""
+        out = []
+        text = sentence.text
+        for match in _MODEL.finditer(text):
+            model = match.group("model")
+            if re.fullmatch(r"(?:19|20)\d{2}", model) or re.fullmatch(r"[A-Z]\d{1}", model):
+                continue
+            start = match.start()
+            brand = match.group("brand")
+            if brand and (brand.lower() in _NOT_NAME_START or brand.lower() in _MONTH_WORDS):
+                start = match.start("model")
+            elif brand and self.lexicon.lookup(brand) is not None:
+                start = match.start("model")  # "Nvidia H20": the maker is its own mention
+            s, e = sentence.start + start, sentence.start + match.end()
+            if _overlaps(s, e, taken) or model in _NOT_MODELS:
+                continue
+            if re.match(r"\s*(?:%|percent|billion|million|nm\b|nanomet)", text[match.end() :]):
+                continue
+            cls = CG.Equipment if _MODEL_EQUIPMENT_AFTER.match(text[match.end() :]) else CG.Product
+            out.append(
+                Mention(
+                    s,
+                    e,
+                    text[start : match.end()],
+                    cls,
+                    "name",
+                    "model-number",
+                    sentence.index,
+                    name=text[start : match.end()],
+                )
+            )
+        return out
+
     def _titled_bodies(self, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Mention]:
         """ "Minister of Industry and Information Technology Jin": the body a title names."""
         out = []
@@ -623,6 +665,8 @@ class MentionFinder:
                 return make(cls, "name-org-head")
         if len(words) >= 2 and last in _COMPANY_HEADS and lowered[0] not in _COMPANY_HEADS:
             return make(CG.Company, "name-company-head")
+        if _ANALYSTS_AT.search(before) and len(words) <= 3:
+            return make(CG.Company, "name-analysts-at")
         cue = self._org_cue_re.search(before) or _CALLED.search(before)
         if cue is not None and cue.end() == len(before):
             cue_word = cue.group(0).strip(" ,").lower()
@@ -842,6 +886,7 @@ class MentionFinder:
                 continue
             cue = match.group(2).lower()
             cls = CG.Country if cue in ("country", "nation") else self.org_cues.get(cue, CG.Company)
+            named_body = cls == CG.GovernmentBody and any(self._is_demonym_span(t) for t in inner)
             possessive = not match.group(0).lower().startswith("the")
             if possessive and cls == CG.Country:
                 continue
@@ -855,7 +900,7 @@ class MentionFinder:
                     "definite-description",
                     sentence.index,
                     name=match.group(1).strip(),
-                    extra={"possessive": "1"} if possessive else {},
+                    extra={"possessive": "1"} if possessive else ({"body": "1"} if named_body else {}),
                 )
             )
         return out
@@ -877,6 +922,9 @@ class MentionFinder:
             local += nodes
             nodes = [m for m in local if m.cls == CG.ProcessNode]
             taken += [(n.start, n.end) for n in nodes]
+            models = self._models(sentence, taken)
+            local += models
+            taken += [(m.start, m.end) for m in models]
             bodies = self._titled_bodies(sentence, taken)
             local += bodies
             taken += [(b.start, b.end) for b in bodies]
@@ -933,6 +981,11 @@ class MentionFinder:
         if mention.cls not in _ORG_CLASSES or mention.countries:
             return mention
         words = mention.text.split()
+        tail = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w ]+)$", mention.text)
+        if tail and mention.cls == CG.GovernmentBody:
+            entry = self.lexicon.lookup(tail.group(1))
+            if entry is not None and entry.cls == CG.Country:
+                return replace(mention, countries=(entry.iri,), extra={**mention.extra, "demonym": "1"})
         for n in (2, 1):
             if len(words) > n:
                 entry = self.lexicon.lookup(" ".join(words[:n]))
@@ -1023,6 +1076,16 @@ _CONTINUATION_NOUNS = frozenset(
         "engineers",
         "talent",
         "ecosystem",
+        "manufacturer",
+        "manufacturers",
+        "chipmaker",
+        "chipmakers",
+        "foundry",
+        "foundries",
+        "fab",
+        "fabs",
+        "line",
+        "lines",
         "trend",
         "trends",
         "boom",
@@ -1069,6 +1132,23 @@ _ADJECTIVE_OK = frozenset(
         "crucial",
         "vital",
     ]
+)
+_NOT_MODELS = frozenset(("G20", "COVID-19", "B20", "P5", "F-35", "F-16", "MH17"))
+_MONTH_WORDS = frozenset(
+    (
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    )
 )
 _DETERMINERS = frozenset(
     ("a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "these", "those", "such")

@@ -158,6 +158,11 @@ class Resolver:
         candidates = [
             m for m in reversed(earlier) if m.iri is not None and m.kind in ("name", "acronym") and m.cls in _ORG
         ]
+        # the most talked-about organisation so far wins, the most recent one on a tie
+        counts: dict[URIRef | None, int] = {}
+        for m in candidates:
+            counts[m.iri] = counts.get(m.iri, 0) + 1
+        candidates.sort(key=lambda m: -counts[m.iri])
         if mention.cls == CG.Company:
             candidates = [m for m in candidates if m.cls == CG.Company]
         elif mention.cls == CG.Organization:
@@ -241,6 +246,15 @@ class Resolver:
         labels: dict[URIRef, str] = {}
         out: list[Mention] = []
         for m in mentions:
+            if m.kind == "descr" and m.extra.get("body"):
+                target = self._antecedent(m, out)
+                if target is None:
+                    name = re.sub(r"^(?:the|The)\s+", "", m.text)
+                    entry = self.lexicon.lookup(name)
+                    iri = entry.iri if entry is not None else mint_entity(CG.GovernmentBody, name)
+                    labels.setdefault(iri, entry.label if entry is not None else name)
+                    out.append(replace(m, kind="name", iri=iri, name=labels[iri], rule="named-description"))
+                    continue
             if m.kind == "descr":
                 target = self._antecedent(m, out)
                 if target is not None and target.iri is not None:
