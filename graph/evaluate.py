@@ -76,7 +76,7 @@ def normalise_name(name: str) -> str:
     text = re.sub(r"'s\b", "", text)
     text = re.sub(r"[^\w\s]", "", text.replace("-", " ").replace("/", " "))
     text = re.sub(r"\s+", " ", text).strip()
-    return text[4:] if text.startswith("the ") else text
+    return re.sub(r"^(?:the|a|an|its|their) ", "", text)
 
 
 @dataclass

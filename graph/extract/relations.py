@@ -119,6 +119,12 @@ class RelationRules:
             reverse=True,
         )
         self._cue = r"(?:" + "|".join(re.escape(c) for c in org_cues) + r")(?:s|es)?"
+        self._company_cue = r"(?:" + "|".join(re.escape(c) for c in company_cues) + r")(?:s|es)?"
+        self._homes = {
+            iri: e.headquartered_in
+            for iri, e in lexicon.entries.items()
+            if e.cls == CG.GovernmentBody and e.headquartered_in is not None and e.source == "reference"
+        }
         #: default categories of products (cg:modifier ""): too vague to be made or used
         self._demonyms = {d: e.iri for e in lexicon.countries() for d in e.demonyms}
         self._vague = {c.iri for c in lexicon.categories if "" in c.modifiers and c.cls != CG.Equipment}
@@ -151,7 +157,7 @@ class RelationRules:
                         yield RawFact(mention.iri, CG.headquarteredIn, country, "description-demonym", 0.7)
         # "China's premier chip manufacturer has ..." refers back to the last company
         if antecedent is not None:
-            lead = re.match(rf"^\s*(⟨\d+⟩)['’]s\s+(?:[\w\-]+\s+){{0,3}}?{cue}\b(?!,?\s+⟨)", m)
+            lead = re.match(rf"^\s*(⟨\d+⟩)['’]s\s+(?:[\w\-]+\s+){{0,3}}?{self._company_cue}\b(?!,?\s+⟨)", m)
             if lead:
                 country = int(lead.group(1)[1:-1])
                 if view.at(country).cls == CG.Country and view.at(antecedent).iri is not None:
@@ -187,7 +193,7 @@ class RelationRules:
                         yield from self._facts(view, CG.headquarteredIn, [member], [owner], rule, conf)
         # SMIC, China's top chipmaker / Huawei, a Chinese company / Micron, based in the US
         for match in re.finditer(
-            rf"(⟨\d+⟩),?\s+(?:[–—-]\s+)?(?:(?:a|an|the|one of the|one of)\s+)?(?:(⟨\d+⟩)['’]s|(⟨\d+⟩)(?:-based)?)\s+(?:[\w\-]+\s+){{0,3}}?{cue}",
+            rf"(⟨\d+⟩),?\s+(?:[–—-]\s+)?(?:(?:a|an|the|one of the|one of)\s+)?(?:(⟨\d+⟩)['’]s|(⟨\d+⟩)(?:-based)?)\s+(?:[\w\-]+\s+|⟨\d+⟩\s*){{0,3}}?{cue}",
             m,
         ):
             org = int(match.group(1)[1:-1])
@@ -205,6 +211,10 @@ class RelationRules:
             yield from self._facts(view, CG.headquarteredIn, [org], [country], "based-in", 0.9)
         # a country or demonym that opens an organisation's own name ("Chinese Foreign Ministry")
         for i, mention in enumerate(view.mentions):
+            home = self._homes.get(mention.iri) if mention.kind == "name" else None  # type: ignore[arg-type]
+            if home is not None:
+                # a government body belongs to its country whenever it is named
+                yield RawFact(mention.iri, CG.headquarteredIn, home, "government-home", 0.6)  # type: ignore[arg-type]
             if mention.countries and mention.iri is not None and is_a(mention, (_ORG,)):
                 if mention.cls == CG.Company and not mention.extra.get("demonym"):
                     continue  # "Taiwan Semiconductor" is a name, not a statement of where the firm is based
@@ -270,6 +280,11 @@ class RelationRules:
         for gs, ge, members in view.groups():
             if ge > pos or gs < left:
                 continue
+            if re.search(
+                r"\b(?:by|with|from|of|to|for|in|on|at|against|than|into|via)\s+(?:the\s+)?$",
+                view.masked[max(0, gs - 14) : gs],
+            ):
+                continue  # "backed by Toyota", "working with IBM": not the subject
             agents = [i for i in members if is_a(view.at(i), (_ORG, CG.Person))]
             if agents:
                 best = agents
@@ -302,7 +317,7 @@ class RelationRules:
         m = view.masked
         for match in re.finditer(
             rf"\b(?:mass[- ])?(?:produc\w*|mak\w*|made|manufactur\w*|fabricat\w*)\s+(?:[^⟨;]{{0,30}})?(?:⟨\d+⟩\s+)?"
-            rf"(?:(?:created|designed|developed|ordered)\s+by|for)\s+(?:[^⟨;]{{0,25}}?)({GROUP})",
+            rf"(?:[^;]{{0,50}}?\bfor\s+(?:customers|clients)\s+(?:including|such as|like)\s+|(?:created|designed|developed|ordered)\s+by\s+(?:[^⟨;]{{0,25}}?)|for\s+(?:[^⟨;]{{0,25}}?))({GROUP})",
             m,
         ):
             left, _ = view.clause(match.start())

@@ -170,20 +170,59 @@ class SanctionRules:
     def sentence(
         self, view: SentenceView, previous: list[SanctionDraft], published: date | None, negated
     ) -> list[SanctionDraft]:  # type: ignore[no-untyped-def]
-        """Sanction drafts of one sentence (or additions to the previous ones)."""
+        """Sanction drafts of one sentence (or additions to the previous ones).
+
+        Triggers are grouped into one measure unless they have different
+        explicit imposers or are of a different family (an exemption or a
+        counter-sanction next to the measure it answers).
+        """
         found = self.triggers(view)
         if not found:
             return []
-        m = view.masked
-        kinds = {k for *_, k in found}
-        keys = {key for _, _, key, _ in found}
+        clusters: list[list[tuple[int, int, str, URIRef]]] = []
+        explicit: list[list[URIRef]] = []
+        for trigger in found:
+            probe = self._draft(view, [trigger])
+            family = _family(trigger[3])
+            if clusters:
+                last_family = {_family(k) for *_, k in clusters[-1]}
+                same_family = family in last_family or (family == "measure" and "measure" in last_family)
+                clash = bool(probe.imposers and explicit[-1] and set(probe.imposers) != set(explicit[-1]))
+                if same_family and not clash:
+                    clusters[-1].append(trigger)
+                    explicit[-1] = explicit[-1] or probe.imposers
+                    continue
+            clusters.append([trigger])
+            explicit.append(probe.imposers)
+        drafts: list[SanctionDraft] = []
+        for n, cluster in enumerate(clusters):
+            draft = self._draft(view, cluster)
+            draft.date = parse_date(view.sentence.text, published)
+            draft.status = self._status(view, cluster[0][0])
+            first = cluster[0][0]
+            if n == 0 and self._merge_anaphora(view, draft, cluster, previous):
+                continue
+            if not draft.imposers:
+                earlier = drafts or previous
+                if earlier:
+                    draft.imposers = list(earlier[-1].imposers)
+            keys = {key for _, _, key, _ in cluster}
+            if keys <= _WEAK and not draft.imposer_explicit and not (draft.targets or draft.restricts):
+                continue
+            if not draft.imposers and not draft.targets and not draft.restricts:
+                continue
+            if negated(view, view.clause(first)[0], first):
+                continue
+            draft.label = _label(view, draft.kind)
+            drafts.append(draft)
+        return drafts
+
+    def _draft(self, view: SentenceView, cluster: list[tuple[int, int, str, URIRef]]) -> SanctionDraft:
+        kinds = {k for *_, k in cluster}
         kind = next(k for k in _KIND_ORDER if k in kinds)
-        if kind == CG.Exemption and kinds - {CG.Exemption, CG.Sanction}:
+        if kind == CG.Exemption and re.search(r"\b(?:require|need|requirement|apply for)\w*", view.masked, re.I):
             # "need licences to export", "licence requirement": an export control, not an exemption
-            if re.search(r"\b(?:require|need|requirement|apply for)\w*", m, re.IGNORECASE):
-                kind = next(k for k in _KIND_ORDER if k in kinds - {CG.Exemption})
-        first = min(s for s, *_ in found)
-        start_trigger = found[0]
+            kind = next((k for k in _KIND_ORDER if k in kinds - {CG.Exemption}), CG.ExportControl)
         draft = SanctionDraft(
             kind=kind,
             sentence=view.sentence.index,
@@ -192,32 +231,31 @@ class SanctionRules:
             text=view.sentence.text,
             label="",
         )
-        self._imposers(view, draft, found)
-        self._roles(view, draft, found)
-        draft.date = parse_date(view.sentence.text, published)
-        draft.status = self._status(view, first)
-        # "The exemptions, introduced last year, mean ..." adds to the previous record of that kind
-        anaphoric = re.match(r"^\s*(?:The|This|These|Those|Such)\s+(?:[\w\-]+\s+){0,2}?$", m[: start_trigger[0]])
-        if anaphoric and previous:
-            same = [p for p in previous if p.kind == kind]
-            if same:
-                target = same[-1]
-                for attr in ("targets", "restricts", "exempts"):
-                    for iri in getattr(draft, attr):
-                        if iri not in getattr(target, attr):
-                            getattr(target, attr).append(iri)
-                target.extra_sentences.append(view.sentence.index)
-                return []
-        if not draft.imposers and previous:
-            draft.imposers = list(previous[-1].imposers)
-        if keys <= _WEAK and not draft.imposer_explicit and not (draft.targets or draft.restricts):
-            return []
-        if not draft.imposers and not draft.targets and not draft.restricts:
-            return []
-        if negated(view, view.clause(first)[0], first):
-            return []
-        draft.label = _label(view, kind)
-        return [draft]
+        self._imposers(view, draft, cluster)
+        self._roles(view, draft, cluster)
+        return draft
+
+    @staticmethod
+    def _merge_anaphora(
+        view: SentenceView,
+        draft: SanctionDraft,
+        cluster: list[tuple[int, int, str, URIRef]],
+        previous: list[SanctionDraft],
+    ) -> bool:
+        """ "The exemptions, introduced last year, mean ..." adds to the previous record of that kind."""
+        anaphoric = re.match(r"^\s*(?:The|This|These|Those|Such)\s+(?:[\w\-]+\s+){0,2}?$", view.masked[: cluster[0][0]])
+        if not anaphoric or not previous:
+            return False
+        same = [p for p in previous if p.kind == draft.kind or draft.kind == CG.Sanction]
+        if not same:
+            return False
+        target = same[-1]
+        for attr in ("targets", "restricts", "exempts", "thresholds"):
+            for value in getattr(draft, attr):
+                if value not in getattr(target, attr):
+                    getattr(target, attr).append(value)
+        target.extra_sentences.append(view.sentence.index)
+        return True
 
     # -- roles -----------------------------------------------------------------------
 
@@ -294,7 +332,7 @@ class SanctionRules:
             scope = m[end:scope_end]
             # targets after a preposition
             for tm in re.finditer(
-                rf"\b(?:on|against|targeting|targets|to|with|at|from|into)\s+(?:[^⟨;,]{{0,60}}?|[^⟨;]{{0,30}}?such as\s+)({GROUP})",
+                rf"\b(?:on|against|targeting|targets|to|with|at|into)\s+(?:[^⟨;,]{{0,60}}?|[^⟨;]{{0,30}}?such as\s+)({GROUP})",
                 scope,
             ):
                 direct = re.match(r"\w+\s+(?:the\s+)?⟨", tm.group(0)) is not None
@@ -331,12 +369,23 @@ class SanctionRules:
             left, _ = view.clause(start)
             before = m[left:start]
             passive = re.search(
-                rf"({GROUP})\s*,?\s+(?:was|were|has been|have been|had been|is|are|been|being)?\s*(?:\w+\s+)?(?:added|put|placed|hit|targeted|sanctioned|blacklisted|impacted|affected|crippled|subjected)\b[^⟨]{{0,40}}$",
+                rf"({GROUP})\s*,?\s+(?:was|were|has been|have been|had been|is|are|been|being)?\s*(?:\w+\s+)?(?:added|put|placed|hit|targeted|sanctioned|blacklisted|impacted|affected|crippled|subjected)\b(?:[^⟨]|⟨\d+⟩){{0,40}}$",
                 before,
             )
             if passive:
                 for i in view.group_members(passive.group(1)):
                     self._add_target(view, draft, i, "")
+            covered = re.search(
+                rf"({GROUP})\s+(?:was|were|is|are|will be|would be|has been|have been)\s+(?:also\s+)?(?:covered|affected|included|hit|restricted|banned)\s+by\s+(?:the\s+)?(?:[\w\-]+\s+){{0,2}}$",
+                before,
+            )
+            if covered:
+                for i in view.group_members(covered.group(1)):
+                    mention = view.at(i)
+                    if is_a(mention, (CG.Equipment, CG.Product, CG.Technology)) and mention.iri not in draft.restricts:
+                        draft.restricts.append(mention.iri)  # type: ignore[arg-type]
+                    else:
+                        self._add_target(view, draft, i, "")
             direct = re.search(
                 rf"\b(?:threaten\w*|sanction\w*|blacklist\w*|penali[sz]\w*|bann\w*|barr\w*|add\w*|target\w*)\s+({GROUP})\s+(?:with|to|from|for)\b",
                 m[left:scope_end],
@@ -380,6 +429,14 @@ class SanctionRules:
             if found is not None:
                 return status
         return CG.InForce
+
+
+def _family(kind: URIRef) -> str:
+    if kind == CG.Exemption:
+        return "exemption"
+    if kind == CG.CounterSanction:
+        return "counter"
+    return "measure"
 
 
 def _label(view: SentenceView, kind: URIRef) -> str:
