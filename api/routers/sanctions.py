@@ -16,7 +16,9 @@ from api.schemas import ProblemOut, SanctionsOut
 from graph.entities import evidence_for
 from graph.errors import InvalidParameter
 from graph.ids import ID_BASE, local_id
+from graph.ontology import CG_NAMESPACE
 from graph.prefixes import SPARQL_PREFIXES
+from graph.store import Store
 
 __all__ = ["router"]
 
@@ -65,6 +67,23 @@ def _date_key(value: str | None) -> str | None:
     month = parts[1] if len(parts) > 1 and parts[1].isdigit() else "01"
     day = parts[2] if len(parts) > 2 and parts[2][:2].isdigit() else "01"
     return f"{year}-{month}-{day[:2]}"
+
+
+def _evidence(store: Store, record: dict[str, Any], kind_iri: str | None) -> list[dict[str, Any]]:
+    """Evidence of the sanction itself and of each of its parties, one entry per sentence."""
+    sanction = URIRef(record["iri"])
+    statements: list[tuple[URIRef, URIRef]] = [(RDF.type, URIRef(kind_iri))] if kind_iri else []
+    for role, field in _ROLE_KEYS.items():
+        statements += [(URIRef(CG_NAMESPACE + role), URIRef(p["iri"])) for p in record[field]]
+    seen: set[tuple[str, Any, Any]] = set()
+    out = []
+    for predicate, obj in statements:
+        for item in evidence_for(store, sanction, predicate, obj):
+            key = (item["graph"], item["sentence"], item["row"])
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+    return sorted(out, key=lambda e: -e["confidence"])
 
 
 def _sanctions(
@@ -126,8 +145,7 @@ def _sanctions(
             if when is None or when > as_of_key:
                 continue
         kind_iri = record.pop("kind_iri")
-        evidence = evidence_for(store, URIRef(record["iri"]), RDF.type, URIRef(kind_iri)) if kind_iri else []
-        record["evidence"] = with_article_urls(evidence)
+        record["evidence"] = with_article_urls(_evidence(store, record, kind_iri))
         items.append(record)
     return {"total": len(items), "items": items}
 
