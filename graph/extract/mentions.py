@@ -363,7 +363,7 @@ _COMPANY_HEADS = frozenset(
 )
 _LEGAL = {s.rstrip(".").lower() for s in LEGAL_SUFFIXES if " " not in s}
 _ORG_CLASSES = (CG.Company, CG.Organization, CG.GovernmentBody)
-_ANALYSTS_AT = re.compile(r"\b(?:analysts?|economists?|strategists?|researchers?|experts?)\s+(?:at|from|with)\s+$")
+_ANALYSTS_AT = re.compile(r"\b(?:analysts?|economists?|strategists?|researchers?|experts?)\s+(?:at|from|with)\s+$", re.I)
 _MODEL = re.compile(
     r"\b(?:(?P<brand>[A-Z][A-Za-z]+)\s+)?(?P<model>[A-Z]{1,4}[:\-]?\d{2,5}[A-Za-z]{0,3}|\d{3,5}[A-Z]{1,2})"
     r"(?:\s+(?:Pro|Max|Ultra|Plus|Mini|Lite))?\b"
@@ -423,6 +423,15 @@ class MentionFinder:
         fac_alt = "|".join(sorted((re.escape(f) for f in fac), key=len, reverse=True))
         self._facility_re = re.compile(rf"\b(?:{fac_alt})(?:s|es|ies)?\b", re.IGNORECASE) if fac else None
         self._descr_re = self._build_descr_re()
+        from graph.extract.view import verb_forms
+
+        for forward, inverse in lexicon.property_triggers.values():
+            for phrase in (*forward, *inverse):
+                first = phrase.split()[0]
+                if first not in ("be", "mass"):
+                    _VERB_FORMS.update(f for f in verb_forms(first) if f != first or first.endswith("e"))
+        _VERB_FORMS.update(("says", "said", "sells", "wants", "plans", "needs", "buys", "gets", "got", "bought"))
+        _VERB_FORMS.difference_update(_ADJECTIVE_OK | {"used", "advanced", "integrated"})
 
     # -- gazetteer ---------------------------------------------------------------
 
@@ -560,6 +569,10 @@ class MentionFinder:
             while e > s and text[e - 1].isspace():
                 e -= 1
             words = words[:-1]
+        if len(words) > 2 and s == 0 and words[1] in ("of", "for") and self.lexicon.lookup(words[0]) is None:
+            # "Shares of X Corp", "Exports of X": a sentence-opening common noun, not part of the name
+            s = text.index(words[2], s)
+            words = words[2:]
         if not words or not words[0][:1].isupper():
             return None
         inside = [(a, b) for a, b in taken if sentence.start + s <= a and b <= sentence.start + e]
@@ -671,13 +684,11 @@ class MentionFinder:
         if cue is not None and cue.end() == len(before):
             cue_word = cue.group(0).strip(" ,").lower()
             cls = next((c for w, c in self.org_cues.items() if cue_word.startswith(w)), CG.Company)
-            if _CALLED.search(before):
-                inner = self._org_cue_re.search(before[: before.rfind(",")] + " ") if "," in before else None
-                cls = (
-                    next((c for w, c in self.org_cues.items() if inner and inner.group(1).lower() == w), CG.Company)
-                    if inner
-                    else CG.Organization
-                )
+            called = _CALLED.search(before)
+            if called:
+                rest = before[: called.start()].rstrip(" ,") + " "
+                inner = self._org_cue_re.search(rest)
+                cls = self.org_cues.get(inner.group(1).lower(), CG.Company) if inner else CG.Organization
             if len(words) <= 4:
                 return make(cls, "name-after-cue")
         if re.match(r"^\s*\(\s*[A-Z]{2,6}\s*[),]", after) and len(words) >= 2:
@@ -840,8 +851,8 @@ class MentionFinder:
                     ms += len(text[ms:].split()[0]) + 1
             np_end = he
             loc = re.match(r"\s+(?:in|across)\s+((?:[A-Z][\w\-]+)(?:\s+[A-Z][\w\-]+)?)", text[he:])
-            if loc:
-                np_end = he + loc.end()
+            if loc and not _overlaps(sentence.start + he + loc.start(1), sentence.start + he + loc.end(), taken):
+                np_end = he + loc.end()  # a city names the site; a country stays a mention of its own
             np = text[ms:np_end]
             out.append(
                 Mention(
@@ -1134,6 +1145,8 @@ _ADJECTIVE_OK = frozenset(
     ]
 )
 _NOT_MODELS = frozenset(("G20", "COVID-19", "B20", "P5", "F-35", "F-16", "MH17"))
+#: inflected verbs of the trigger lexicons: a noun phrase's modifiers never include them ("builds AI chips")
+_VERB_FORMS: set[str] = set()
 _MONTH_WORDS = frozenset(
     (
         "january",
@@ -1172,9 +1185,10 @@ def _premodifiers(text: str, head_start: int) -> tuple[list[str], int]:
         low = word.lower()
         if _STOP_BEFORE.match(low) or low in _DETERMINERS or low.isdigit():
             break
-        if re.match(r"^(?:is|are|was|were|be|been|has|have|had|will|would|can|could|to)$", low):
+        if re.match(r"^(?:is|are|was|were|be|been|has|have|had|will|would|can|could|to)$", low) or low in _VERB_FORMS:
             break
         gerund_after_name = low.endswith("ing") and bool(re.search(r"\b[A-Z]\w+\s+$", text[: m.start(1)]))
+        gerund_after_name = gerund_after_name or low.endswith(("making", "manufacturing", "mining", "computing"))
         if (
             low.endswith(("ed", "ing"))
             and low not in _ADJECTIVE_OK

@@ -100,7 +100,8 @@ _PLACEHOLDER = re.compile(r"⟨(\d+)⟩")
 _ELEMENT = r"(?:⟨\d+⟩['’]s\s+)?⟨\d+⟩"
 #: a coordination group of mentions: "A", "A and B", "A, B, and C", "Taiwan's A and Korea's B"
 _SAID = r"(?!⟨\d+⟩\s+(?:said|says|told|reported|added|noted|wrote|estimated)\b)"
-GROUP = rf"{_ELEMENT}(?:(?:\s*,\s*(?:and\s+|or\s+)?{_SAID}|\s+and\s+|\s+or\s+|\s+as well as\s+|\s*&\s*){_ELEMENT})*"
+# commas join members only in a list that ends with a conjunction ("A, B and C"); "A, B" is an apposition
+GROUP = rf"{_ELEMENT}(?:(?:\s*,\s*{_SAID}{_ELEMENT})*\s*,?\s*(?:and|or|as well as|&)\s+{_ELEMENT})?"
 _GROUP_RE = re.compile(GROUP)
 _CLAUSE_BREAK = re.compile(
     r";|\s[–—-]\s|\bwhile\b|\bwhereas\b|\bbut\b|\balthough\b|\bthough\b|\bdespite\b|,\s*which\b|,\s*who\b|:\s"
