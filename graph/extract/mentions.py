@@ -363,7 +363,9 @@ _COMPANY_HEADS = frozenset(
 )
 _LEGAL = {s.rstrip(".").lower() for s in LEGAL_SUFFIXES if " " not in s}
 _ORG_CLASSES = (CG.Company, CG.Organization, CG.GovernmentBody)
-_ANALYSTS_AT = re.compile(r"\b(?:analysts?|economists?|strategists?|researchers?|experts?)\s+(?:at|from|with)\s+$", re.I)
+_ANALYSTS_AT = re.compile(
+    r"\b(?:analysts?|economists?|strategists?|researchers?|experts?)\s+(?:at|from|with)\s+$", re.I
+)
 _MODEL = re.compile(
     r"\b(?:(?P<brand>[A-Z][A-Za-z]+)\s+)?(?P<model>[A-Z]{1,4}[:\-]?\d{2,5}[A-Za-z]{0,3}|\d{3,5}[A-Z]{1,2})"
     r"(?:\s+(?:Pro|Max|Ultra|Plus|Mini|Lite))?\b"

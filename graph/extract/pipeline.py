@@ -105,6 +105,13 @@ class RuleExtractor:
             if first_org is not None:
                 antecedent_iri = first_org.iri
 
+        # a measure nobody in its sentence or before imposes: the article's usual imposer
+        imposers = [i for d in drafts if d.imposer_explicit for i in d.imposers]
+        if imposers:
+            usual = max(set(imposers), key=imposers.count)
+            for draft in drafts:
+                if not draft.imposers:
+                    draft.imposers = [usual]
         records = dict(resolved.entities)
         sanction_records, sanction_facts = self._sanctions(article, drafts, sentences)
         all_facts = list(facts.values()) + sanction_facts

@@ -246,6 +246,23 @@ class Resolver:
         labels: dict[URIRef, str] = {}
         out: list[Mention] = []
         for m in mentions:
+            if (
+                m.kind == "descr"
+                and m.extra.get("body")
+                and re.search(r"\b(?:government|authorities|administration)$", m.text)
+            ):
+                # "the Chinese government" is the country acting
+                country = next(
+                    (
+                        e
+                        for e in (self.lexicon.lookup(w) for w in m.name.split())
+                        if e is not None and e.cls == CG.Country
+                    ),
+                    None,
+                ) or next((c for c in self.lexicon.countries() if any(d in m.text for d in c.demonyms)), None)
+                if country is not None:
+                    out.append(replace(m, iri=country.iri, cls=CG.Country))
+                    continue
             if m.kind == "descr" and m.extra.get("body"):
                 target = self._antecedent(m, out)
                 if target is None:

@@ -40,6 +40,10 @@ __all__ = ["SanctionDraft", "SanctionRules", "parse_date"]
 
 _KIND_ORDER = (CG.CounterSanction, CG.Exemption, CG.EntityListing, CG.Tariff, CG.ExportControl, CG.Sanction)
 _STATUS_ORDER = (CG.Threatened, CG.Considered, CG.Proposed, CG.Extended, CG.Lifted, CG.InForce)
+_MODIFIER_WORD = (
+    r"(?!(?:in|on|to|of|for|with|by|from|at|and|or|the|a|an|is|are|was|were|has|have|had|will|would|said|says|that)\b)"
+    r"[a-z][\w\-]*"
+)
 _WEAK = frozenset({"measure", "rule", "block", "limitation", "restriction", "curb", "withhold", "cut off"})
 _MONTHS = {
     m: i + 1
@@ -277,7 +281,7 @@ class SanctionRules:
             left, _ = view.clause(start)
             # premodifier / possessor: "US sanctions", "Washington's limitations", "the Commerce Department's rules"
             pre = re.search(
-                rf"({GROUP})(?:['’]s)?\s+(?:(?:own|new|latest|sweeping|extensive|additional|fresh|tough|tighter|unilateral|[a-z]+-[a-z]+|chip|tech|technology|trade|export|\w+)\s+){{0,3}}$",
+                rf"({GROUP})(?:['’]s)?\s+(?:(?:own|new|latest|sweeping|extensive|additional|fresh|tough|tighter|unilateral|[a-z]+-[a-z]+|chip|tech|technology|trade|export|{_MODIFIER_WORD})\s+){{0,3}}$",
                 m[left:start],
             )
             if pre:
@@ -289,6 +293,16 @@ class SanctionRules:
             target_list[0] = by_agent
             if agent:
                 for i in view.group_members(agent.group(1)):
+                    if self._is_government(view.at(i)):
+                        add(i)
+            # partners of an agreement impose it too: "an agreement with the Netherlands and Japan to restrict"
+            target_list[0] = by_subject
+            partners = re.search(
+                rf"\b(?:agreement|deal|pact|accord|arrangement)\s+with\s+(?:the\s+)?({GROUP})[^⟨]{{0,20}}$",
+                m[left:start],
+            )
+            if partners:
+                for i in view.group_members(partners.group(1)):
                     if self._is_government(view.at(i)):
                         add(i)
             # subject of the clause: "the US government had banned export of", "Japan will restrict exports"

@@ -69,6 +69,7 @@ _ABBREVIATIONS = frozenset(
         "nos",
     ]
 )
+_CORPORATE = frozenset(("co", "corp", "inc", "ltd", "plc", "llc", "bhd"))
 _BOUNDARY = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F\u3000-\u9fff])|\n+")
 _BOILERPLATE = re.compile(
     r"^(?:verified by|more about|send us news|tip us off|other stories you might like|select language|"
@@ -145,9 +146,12 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
         punct = match.start() - 1
         cut = match.start() + len(match.group(1) or "")
         if text[punct] == "." and _is_abbreviation(text, punct):
-            # "Co. buys" is one sentence, but "Co. The" usually starts a new one
-            following = text[match.end() : match.end() + 4]
-            if not re.match(r"(?:The|This|It|In|A|An|On|At|But|As|He|She|They|We)\b", following):
+            # "Co. buys" is one sentence, but "Co. The" or "Corp. Trump said" usually starts a new one
+            following = text[match.end() : match.end() + 40]
+            opener = re.match(r"(?:The|This|It|In|A|An|On|At|But|As|He|She|They|We)\b", following)
+            corporate = text[max(0, punct - 5) : punct].lower().rsplit(" ", 1)[-1] in _CORPORATE
+            new_subject = corporate and re.match(r"[A-Z][a-z]+\s+[a-z]", following)
+            if not (opener or new_subject):
                 continue
         if cut > cursor:
             pieces.append((cursor, cut))

@@ -1,0 +1,129 @@
+"""Sanctions as records: kind, imposer, target, items, threshold, date, status — on written sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from rdflib.namespace import XSD
+
+from graph.extract.sanctions import parse_date
+from tests.extract_support import sanctions
+
+
+def only(text: str, published: date | None = None) -> dict[str, object]:
+    found = sanctions(text, published)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("In 2021, the US imposed export controls on chipmaking tools to China.", "ExportControl"),
+        ("Washington added Sicarrier to the Entity List last week.", "EntityListing"),
+        ("The EU will impose tariffs on Chinese legacy chips.", "Tariff"),
+        ("Beijing retaliated with its own sanctions on three American defense firms.", "CounterSanction"),
+        ("Washington granted Samsung a waiver that allows it to keep shipping tools to its Xian fab.", "Exemption"),
+    ],
+)
+def test_kinds(text: str, kind: str) -> None:
+    assert only(text)["kind"] == kind
+
+
+def test_imposer_target_items_and_threshold() -> None:
+    s = only("In 2021, the US government banned exports of equipment capable of producing 7nm and below chips to Hua Hong.")
+    assert s["imposedBy"] == ["United States"]
+    assert s["targets"] == ["Hua Hong Semiconductor"]
+    assert "chipmaking equipment" in s["restricts"]  # type: ignore[operator]
+    assert s["nodeThreshold"] == ["7nm"]
+    assert str(s["threshold"]) == "7"
+    assert s["date"] == "2021"
+
+
+@pytest.mark.parametrize(
+    ("text", "imposer"),
+    [
+        ("Washington's restrictions on Huawei hurt its phone sales.", "United States"),
+        ("The penalties imposed by Japan on Russian firms took effect.", "Japan"),
+        ("The Biden administration tightened the ban on AI chips to China.", "United States"),
+        ("The US Department of Commerce's new rules target Chinese chipmakers.", "US Department of Commerce"),
+    ],
+)
+def test_imposers(text: str, imposer: str) -> None:
+    assert imposer in only(text)["imposedBy"]  # type: ignore[operator]
+
+
+def test_demonym_target_is_the_country() -> None:
+    s = only("The US imposed sanctions on Chinese companies and persons.")
+    assert s["targets"] == ["China"]
+
+
+def test_passive_listing_target() -> None:
+    s = only("YMTC was added to the US Entity List in December 2022.")
+    assert s["targets"] == ["YMTC"]
+    assert s["imposedBy"] == ["United States"]
+    assert s["date"] == "2022-12"
+
+
+def test_exemption_names_the_exempted_companies() -> None:
+    text = (
+        "Washington extended a waiver that lets foreign chipmakers keep their China fabs running. "
+        "The waivers mean that Samsung and SK hynix can continue production in China."
+    )
+    s = only(text)
+    assert s["kind"] == "Exemption"
+    assert s["status"] == "Extended"
+    assert {"Samsung Electronics", "SK hynix"} <= set(s["exempts"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("The US is considering sanctions on Chinese memory makers.", "Considered"),
+        ("Washington plans to impose tariffs on Chinese legacy chips.", "Proposed"),
+        ("Trump threatened tariffs on Taiwanese chips.", "Threatened"),
+        ("The Netherlands lifted the export ban on older lithography tools.", "Lifted"),
+        ("Japan imposed export controls on 23 types of chipmaking tools.", "InForce"),
+    ],
+)
+def test_status(text: str, status: str) -> None:
+    assert only(text)["status"] == status
+
+
+def test_imposer_carries_over_to_the_next_sentence() -> None:
+    found = sanctions("The US banned exports of AI chips to China. The ban also covers HBM.")
+    assert all(s["imposedBy"] == ["United States"] for s in found)
+
+
+def test_sanction_evidence_is_its_sentence() -> None:
+    from tests.extract_support import extract
+
+    x = extract("Some context first. The US restricted exports of EUV tools to China.")
+    (s,) = x.sanctions
+    assert x.article.text[s.evidence.start : s.evidence.end] == s.evidence.sentence
+    assert s.evidence.sentence.startswith("The US restricted")
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected", "datatype"),
+    [
+        ("In 2020, the US banned", None, "2020", XSD.gYear),
+        ("In August 2022, the US banned", None, "2022-08", XSD.gYearMonth),
+        ("from September 1, 2023", None, "2023-09-01", XSD.date),
+        ("since last July", date(2022, 7, 21), "2021-07", XSD.gYearMonth),
+        ("since last July", None, None, None),
+        ("in May of this year", date(2024, 6, 2), "2024-05", XSD.gYearMonth),
+        ("last year", date(2024, 6, 2), "2023", XSD.gYear),
+    ],
+)
+def test_dates(text: str, published: date | None, expected: str | None, datatype: object) -> None:
+    value = parse_date(text, published)
+    if expected is None:
+        assert value is None
+    else:
+        assert value is not None and str(value) == expected and value.datatype == datatype
+
+
+def test_no_sanction_without_a_trigger() -> None:
+    assert sanctions("TSMC reported record profits on strong demand for AI chips.") == []
