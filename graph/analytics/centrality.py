@@ -37,7 +37,7 @@ __all__ = [
 
 #: graphs with more nodes than this get sampled betweenness unless ``k`` says otherwise
 EXACT_BETWEENNESS_LIMIT = 5_000
-DEFAULT_SAMPLES = 128
+DEFAULT_SAMPLES = 48
 
 
 @dataclass(frozen=True)

@@ -344,26 +344,40 @@ def _build(store: Store) -> nx.MultiDiGraph:
 def _add_evidence(
     G: nx.MultiDiGraph, u: str, v: str, key: str, predicate: str, label: str, layer: str, items: list[EdgeEvidence]
 ) -> None:
-    if G.has_edge(u, v, key):
-        G[u][v][key]["evidence"].extend(items)
+    existing = G._succ.get(u, {}).get(v, {}).get(key)
+    if existing is not None:
+        existing["evidence"].extend(items)
     else:
-        G.add_edge(u, v, key=key, predicate=predicate, name=key, label=label, layer=layer, evidence=list(items))
+        G.add_edge(u, v, key=key, predicate=predicate, name=key, label=label, layer=layer, evidence=items)
+
+
+def _evidence_order(e: EdgeEvidence) -> tuple[float, str, str, str]:
+    return (-e.confidence, e.graph, e.sentence or "", e.row or "")
 
 
 def _finish_edges(G: nx.MultiDiGraph) -> None:
     """Freeze evidence lists and derive confidence, articles, dates and sources."""
-    for u, _v, data in G.edges(data=True):
-        items = sorted(set(data["evidence"]), key=lambda e: (-e.confidence, e.graph, e.sentence or "", e.row or ""))
-        data["evidence"] = tuple(items)
-        data["confidence"] = max((e.confidence for e in items), default=0.0)
-        data["articles"] = tuple(sorted({e.article for e in items if e.article}))
-        dates = {e.published for e in items if e.published}
+    for u, v, data in G.edges(data=True):
+        items = data["evidence"]
+        if len(items) == 1:
+            (only,) = items
+            data["evidence"] = (only,)
+            data["confidence"] = only.confidence
+            data["articles"] = (only.article,) if only.article else ()
+            dates = {only.published} if only.published else set()
+            data["sources"] = (only.source,)
+        else:
+            ordered = tuple(sorted(dict.fromkeys(items), key=_evidence_order))
+            data["evidence"] = ordered
+            data["confidence"] = max((e.confidence for e in ordered), default=0.0)
+            data["articles"] = tuple(sorted({e.article for e in ordered if e.article}))
+            dates = {e.published for e in ordered if e.published}
+            data["sources"] = tuple(sorted({e.source for e in ordered}))
         if data["layer"] == "sanction":
-            sanction = u if is_sanction(G, u) else _v
+            sanction = u if is_sanction(G, u) else v
             if G.nodes[sanction].get("date"):
                 dates.add(G.nodes[sanction]["date"])
         data["dates"] = tuple(sorted(dates))
-        data["sources"] = tuple(sorted({e.source for e in items}))
 
 
 @functools.cache
