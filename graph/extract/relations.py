@@ -377,12 +377,13 @@ class RelationRules:
                 continue
             subs = self._subject(view, left, ns)
             companies = [s for s in subs if view.at(s).cls == CG.Company]
-            relative = re.search(r",\s*(?:which|that)\b|\bwhich\b", between)
+            relative = re.search(r"(?:,\s*(?:which|that)|\bwhich)\s+(?:\w+ly\s+)?[a-z]", between)
             product_left = left
-            opener = m[max(0, left - 10) : left + 8]
-            if re.search(r"\b(?:which|that)\b", opener):
+            opener = m[max(0, left - 10) : left + 16]
+            # a relative clause on what comes before ("which employs"), not "which Bloomberg confirmed"
+            if re.search(r"\b(?:which|that)\s+(?:\w+ly\s+)?[a-z]", opener):
                 # the clause is a relative one on what comes before: "the Mate 60 Pro, which employs 7nm CPUs"
-                relative = relative or re.search(r"\b(?:which|that)\b", opener)
+                relative = relative or re.search(r"\b(?:which|that)\s", opener)
                 product_left = view.clause(max(0, left - 12))[0]
             products = [
                 j
