@@ -28,7 +28,7 @@ from rdflib import URIRef
 
 from graph.extract.lexicon import Lexicon
 from graph.extract.mentions import Mention
-from graph.extract.view import GROUP, SentenceView, phrase_pattern
+from graph.extract.view import GROUP, PhraseIndex, SentenceView
 from graph.ontology import class_ancestors
 from graph.vocab import CG
 
@@ -109,9 +109,7 @@ class RelationRules:
         self._triggers: dict[str, list[tuple[URIRef, bool, str | None]]] = {}
         for core, prop, inv, particle in entries:
             self._triggers.setdefault(core, []).append((prop, inv, particle))
-        alts = sorted(self._triggers, key=len, reverse=True)
-        self._verb_re = re.compile("|".join(f"(?P<t{i}>{phrase_pattern(c)})" for i, c in enumerate(alts)))
-        self._verb_keys = alts
+        self._verb_index = PhraseIndex(list(self._triggers))
         company_cues = sorted(lexicon.class_cues.get(CG.Company, ()), key=len, reverse=True)
         org_cues = company_cues + sorted(
             lexicon.class_cues.get(CG.Organization, ()) + lexicon.class_cues.get(CG.GovernmentBody, ()),
@@ -231,9 +229,7 @@ class RelationRules:
 
     def verbs(self, view: SentenceView, negated) -> Iterator[RawFact]:  # type: ignore[no-untyped-def]
         m = view.masked
-        for match in self._verb_re.finditer(m):
-            key = next(self._verb_keys[int(k[1:])] for k, v in match.groupdict().items() if v is not None)
-            vs, ve = match.start(), match.end()
+        for vs, ve, key, surface in self._verb_index.find(m):
             if re.match(
                 r"[\s-]+(?:chains?|shortages?|deals?|agreements?|lines?|constraints?|disruptions?|side|networks?|base)\b",
                 m[ve : ve + 16],
@@ -241,10 +237,9 @@ class RelationRules:
                 continue  # a noun: "supply chain", "production lines"
             left, right = view.clause(vs)
             before = m[left:vs]
-            passive = bool(re.search(rf"\b{_BE}\s+(?:\w+ly\s+)?$", before)) and match.group(0).endswith(
-                ("ed", "en", "t")
-            )
-            reduced = bool(re.match(r"\s+by\s+⟨", m[ve : ve + 6])) and match.group(0).endswith(("ed", "en", "t"))
+            participle = surface.endswith(("ed", "en", "t"))
+            passive = participle and bool(re.search(rf"\b{_BE}\s+(?:\w+ly\s+)?$", before))
+            reduced = participle and bool(re.match(r"\s+by\s+⟨", m[ve : ve + 6]))
             subj_ids = self._subject(view, left, vs)
             for prop, inverse, particle in self._triggers[key]:
                 objs, obj_start = self._object(view, prop, ve, right, particle)

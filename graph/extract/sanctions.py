@@ -33,7 +33,7 @@ from rdflib.namespace import XSD
 from graph.extract.lexicon import Lexicon
 from graph.extract.mentions import Mention
 from graph.extract.relations import is_a
-from graph.extract.view import GROUP, SentenceView, phrase_pattern
+from graph.extract.view import GROUP, PhraseIndex, SentenceView
 from graph.vocab import CG
 
 __all__ = ["SanctionDraft", "SanctionRules", "parse_date"]
@@ -144,20 +144,13 @@ class SanctionRules:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        parts = []
         self._kind_of: dict[str, URIRef] = {}
         for kind, phrases in lexicon.sanction_kinds.items():
             for phrase in phrases:
                 self._kind_of[phrase] = kind
-        ordered = sorted(self._kind_of, key=len, reverse=True)
-        for i, phrase in enumerate(ordered):
-            parts.append(f"(?P<k{i}>{phrase_pattern(phrase)})")
-        self._kinds_re = re.compile("|".join(parts), re.IGNORECASE)
-        self._kind_keys = ordered
-        self._status_res = {
-            status: re.compile("|".join(phrase_pattern(p) for p in phrases), re.IGNORECASE)
-            for status, phrases in lexicon.statuses.items()
-        }
+        self._kinds = PhraseIndex(list(self._kind_of))
+        self._status_of = {phrase: status for status, phrases in lexicon.statuses.items() for phrase in phrases}
+        self._statuses = PhraseIndex(list(self._status_of))
         us = lexicon.lookup("United States")
         self._us = us.iri if us is not None else None
 
@@ -165,11 +158,7 @@ class SanctionRules:
 
     def triggers(self, view: SentenceView) -> list[tuple[int, int, str, URIRef]]:
         """Sanction triggers in the masked sentence: (start, end, phrase, kind)."""
-        found = []
-        for match in self._kinds_re.finditer(view.masked):
-            key = next(self._kind_keys[int(k[1:])] for k, v in match.groupdict().items() if v is not None)
-            found.append((match.start(), match.end(), key, self._kind_of[key]))
-        return found
+        return [(s, e, key, self._kind_of[key]) for s, e, key, _ in self._kinds.find(view.masked)]
 
     def sentence(
         self, view: SentenceView, previous: list[SanctionDraft], published: date | None, negated
@@ -435,14 +424,8 @@ class SanctionRules:
                         draft.targets.remove(mention.iri)
 
     def _status(self, view: SentenceView, first: int) -> URIRef:
-        m = view.masked
-        for status in _STATUS_ORDER:
-            if status == CG.InForce:
-                break
-            found = self._status_res[status].search(m)
-            if found is not None:
-                return status
-        return CG.InForce
+        found = {self._status_of[key] for _, _, key, _ in self._statuses.find(view.masked)}
+        return next((s for s in _STATUS_ORDER if s in found), CG.InForce)
 
 
 def _family(kind: URIRef) -> str:

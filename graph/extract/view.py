@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from graph.extract.mentions import Mention
 from graph.extract.text import Sentence
 
-__all__ = ["GROUP", "SentenceView", "phrase_pattern", "verb_forms"]
+__all__ = ["GROUP", "PhraseIndex", "SentenceView", "phrase_pattern", "verb_forms"]
 
 _IRREGULAR = {
     "make": ("made",),
@@ -94,6 +94,49 @@ def phrase_pattern(phrase: str) -> str:
     fixed = {"to", "for", "on", "in", "from", "of", "with", "by", "the", "its", "own", "and", "a", "an", "as"}
     parts = [re.escape(w) if w in fixed else _word_alternation(w) for w in words]
     return r"\b" + r"[\s-]+(?:the\s+)?".join(parts) + r"\b"
+
+
+class PhraseIndex:
+    """Finds lexicon phrases (every word inflected) fast: candidates by their first word, then one match each.
+
+    >>> index = PhraseIndex(["restrict export", "ban"])
+    >>> [(key, text) for _, _, key, text in index.find("Japan restricted exports and banned sales.")]
+    [('restrict export', 'restricted exports'), ('ban', 'banned')]
+    """
+
+    _WORD = re.compile(r"[A-Za-z][\w'’\-]*")
+
+    def __init__(self, phrases: list[str] | tuple[str, ...], *, ignore_case: bool = True) -> None:
+        flags = re.IGNORECASE if ignore_case else 0
+        self._by_first: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        for phrase in sorted(set(phrases), key=len, reverse=True):
+            words = phrase.lower().replace("-", " ").split()
+            if not words:
+                continue
+            compiled = re.compile(phrase_pattern(phrase), flags)
+            for form in verb_forms(words[0]):
+                self._by_first.setdefault(form, []).append((phrase, compiled))
+
+    def find(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Non-overlapping (start, end, phrase, matched text), longest phrase first at each word."""
+        found: list[tuple[int, int, str, str]] = []
+        cursor = 0
+        for word in self._WORD.finditer(text):
+            if word.start() < cursor:
+                continue
+            key = word.group(0).lower()
+            candidates = self._by_first.get(key) or self._by_first.get(key.split("-")[0])
+            if not candidates:
+                continue
+            best: tuple[int, int, str, str] | None = None
+            for phrase, pattern in candidates:
+                match = pattern.match(text, word.start())
+                if match and (best is None or match.end() > best[1]):
+                    best = (match.start(), match.end(), phrase, match.group(0))
+            if best is not None:
+                found.append(best)
+                cursor = best[1]
+        return found
 
 
 _PLACEHOLDER = re.compile(r"⟨(\d+)⟩")
@@ -171,16 +214,24 @@ class SentenceView:
 
     def groups(self) -> list[tuple[int, int, list[int]]]:
         """Coordination groups: (start, end in masked text, member indexes)."""
-        return [(g.start(), g.end(), self.group_members(g.group(0))) for g in _GROUP_RE.finditer(self.masked)]
+        cached = self.__dict__.get("_groups")
+        if cached is None:
+            cached = [(g.start(), g.end(), self.group_members(g.group(0))) for g in _GROUP_RE.finditer(self.masked)]
+            self.__dict__["_groups"] = cached
+        return cached
 
     def clause(self, pos: int) -> tuple[int, int]:
         """Bounds of the clause around masked position ``pos``."""
+        breaks = self.__dict__.get("_breaks")
+        if breaks is None:
+            breaks = [(b.start(), b.end()) for b in _CLAUSE_BREAK.finditer(self.masked)]
+            self.__dict__["_breaks"] = breaks
         left, right = 0, len(self.masked)
-        for brk in _CLAUSE_BREAK.finditer(self.masked):
-            if brk.end() <= pos:
-                left = brk.end()
-            elif brk.start() >= pos:
-                right = brk.start()
+        for start, end in breaks:
+            if end <= pos:
+                left = end
+            elif start >= pos:
+                right = start
                 break
         return left, right
 
