@@ -33,7 +33,9 @@ def kg(request: pytest.FixtureRequest, tmp_path: Path) -> KnowledgeGraph:
     if request.param == "memory":
         graph = KnowledgeGraph(MemoryStore(), Settings(backend="memory"))
     else:
-        graph = KnowledgeGraph(EmbeddedStore(tmp_path / "store"), Settings(backend="embedded", store=tmp_path / "store"))
+        graph = KnowledgeGraph(
+            EmbeddedStore(tmp_path / "store"), Settings(backend="embedded", store=tmp_path / "store")
+        )
     _fill(graph)
     yield graph
     graph.close()
