@@ -17,8 +17,8 @@ import re
 from rdflib import URIRef
 
 from graph.extract.lexicon import Lexicon
+from graph.extract.terms import CG
 from graph.extract.view import SentenceView, phrase_pattern
-from graph.vocab import CG
 
 __all__ = ["ClaimRules"]
 

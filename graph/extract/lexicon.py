@@ -22,9 +22,9 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from graph.extract.terms import CG
 from graph.ids import mint_entity
 from graph.ontology import CG_NAMESPACE, class_ancestors, cues, load_ontology, reference_files, triggers
-from graph.vocab import CG
 
 __all__ = [
     "LEGAL_SUFFIXES",

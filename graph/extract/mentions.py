@@ -20,8 +20,8 @@ from rdflib import URIRef
 
 from graph.extract.lexicon import LEGAL_SUFFIXES, Lexicon
 from graph.extract.nlp import blank_pipeline
+from graph.extract.terms import CG
 from graph.extract.text import Sentence
-from graph.vocab import CG
 
 __all__ = ["Mention", "MentionFinder", "parse_node_size"]
 

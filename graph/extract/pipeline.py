@@ -20,11 +20,11 @@ from graph.extract.mentions import Mention, MentionFinder
 from graph.extract.relations import RawFact, RelationRules
 from graph.extract.resolve import Resolver
 from graph.extract.sanctions import SanctionDraft, SanctionRules
+from graph.extract.terms import CG
 from graph.extract.text import split_sentences
 from graph.extract.view import SentenceView
 from graph.ids import mint
 from graph.records import Article, EntityRecord, Evidence, Extraction, Fact, SanctionRecord
-from graph.vocab import CG
 
 __all__ = ["RuleExtractor"]
 
@@ -81,18 +81,26 @@ class RuleExtractor:
             reporters = self.claims.reporters(view)
             antecedent = next((i for i, m in enumerate(view.mentions) if m.iri == antecedent_iri), None)
             raw: list[RawFact] = []
-            rules: list[Callable[[], object]] = [
-                lambda: self.relations.headquarters(view, antecedent),
-                lambda: self.relations.verbs(view, negated),
-                lambda: self.relations.manufacturing_for(view),
-                lambda: self.relations.possessives(view, antecedent),
-                lambda: self.relations.maker_of(view),
-                lambda: self.relations.nodes(view, negated),
-                lambda: self.relations.people(view),
-                lambda: self.relations.origins(view),
-                lambda: self.relations.facilities(view),
-                lambda: self.relations.located(view),
-            ]
+            # each rule only runs when the sentence holds what it needs
+            classes = {m.cls for m in view.mentions}
+            kinds = {m.kind for m in view.mentions}
+            several = len(view.mentions) > 1
+            rules: list[Callable[[], object]] = [lambda: self.relations.headquarters(view, antecedent)]
+            if several:
+                rules += [lambda: self.relations.verbs(view, negated), lambda: self.relations.manufacturing_for(view)]
+            if "'s" in view.masked or "’s" in view.masked or "its " in view.masked:
+                rules.append(lambda: self.relations.possessives(view, antecedent))
+            if any(m.extra.get("maker_of") for m in view.mentions):
+                rules.append(lambda: self.relations.maker_of(view))
+            if CG.ProcessNode in classes:
+                rules.append(lambda: self.relations.nodes(view, negated))
+            if CG.Person in classes:
+                rules.append(lambda: self.relations.people(view))
+            if CG.Country in classes and several:
+                rules += [lambda: self.relations.origins(view), lambda: self.relations.located(view)]
+            if CG.Facility in classes:
+                rules.append(lambda: self.relations.facilities(view))
+            del kinds
             for rule in rules:
                 raw += list(rule())  # type: ignore[call-overload]
             evidence_for = _evidence_factory(sentence.text, sentence.start, sentence.end, reporters)

@@ -28,9 +28,9 @@ from rdflib import URIRef
 
 from graph.extract.lexicon import Lexicon
 from graph.extract.mentions import Mention
+from graph.extract.terms import CG
 from graph.extract.view import GROUP, PhraseIndex, SentenceView
 from graph.ontology import class_ancestors
-from graph.vocab import CG
 
 __all__ = ["RawFact", "RelationRules"]
 
@@ -146,6 +146,9 @@ class RelationRules:
     def headquarters(self, view: SentenceView, antecedent: int | None = None) -> Iterator[RawFact]:
         m = view.masked
         cue = self._cue
+        if not any(x.cls == CG.Country or x.kind == "descr" or x.countries for x in view.mentions):
+            yield from self._government_homes(view)
+            return
         # a description naming a country: "The Chinese tech giant", "the Dutch company"
         for i, mention in enumerate(view.mentions):
             if mention.kind == "descr" and mention.cls != CG.Country and mention.iri is not None:
@@ -207,12 +210,9 @@ class RelationRules:
         for match in re.finditer(r"(⟨\d+⟩),?\s+(?:is\s+)?(?:based|headquartered)\s+in\s+(⟨\d+⟩)", m):
             org, country = int(match.group(1)[1:-1]), int(match.group(2)[1:-1])
             yield from self._facts(view, CG.headquarteredIn, [org], [country], "based-in", 0.9)
+        yield from self._government_homes(view)
         # a country or demonym that opens an organisation's own name ("Chinese Foreign Ministry")
         for i, mention in enumerate(view.mentions):
-            home = self._homes.get(mention.iri) if mention.kind == "name" else None  # type: ignore[arg-type]
-            if home is not None:
-                # a government body belongs to its country whenever it is named
-                yield RawFact(mention.iri, CG.headquarteredIn, home, "government-home", 0.6)  # type: ignore[arg-type]
             if mention.countries and mention.iri is not None and is_a(mention, (_ORG,)):
                 if mention.cls == CG.Company and not mention.extra.get("demonym"):
                     continue  # "Taiwan Semiconductor" is a name, not a statement of where the firm is based
@@ -224,6 +224,13 @@ class RelationRules:
                 gap = m[view.span(i - 1)[1] : view.span(i)[0]]
                 if prev.cls == CG.Country and re.fullmatch(r"\s+(?:[A-Z][a-z]+\s+)?(?:of\s+|for\s+)?(?:the\s+)?", gap):
                     yield from self._facts(view, CG.headquarteredIn, [i], [i - 1], "country-body", 0.75)
+
+    def _government_homes(self, view: SentenceView) -> Iterator[RawFact]:
+        """A government body belongs to its country whenever it is named."""
+        for mention in view.mentions:
+            home = self._homes.get(mention.iri) if mention.kind == "name" else None
+            if home is not None and mention.iri is not None:
+                yield RawFact(mention.iri, CG.headquarteredIn, home, "government-home", 0.6)
 
     # -- verbs ------------------------------------------------------------------------
 

@@ -23,10 +23,10 @@ from rdflib.namespace import XSD
 
 from graph.extract.lexicon import Lexicon, norm_key, strip_legal_suffix
 from graph.extract.mentions import Mention, parse_node_size
+from graph.extract.terms import CG
 from graph.extract.text import Sentence
 from graph.ids import format_nm, mint_entity, mint_node
 from graph.records import EntityRecord
-from graph.vocab import CG
 
 __all__ = ["ResolvedArticle", "Resolver"]
 

@@ -33,8 +33,8 @@ from rdflib.namespace import XSD
 from graph.extract.lexicon import Lexicon
 from graph.extract.mentions import Mention
 from graph.extract.relations import is_a
+from graph.extract.terms import CG
 from graph.extract.view import GROUP, PhraseIndex, SentenceView
-from graph.vocab import CG
 
 __all__ = ["SanctionDraft", "SanctionRules", "parse_date"]
 
