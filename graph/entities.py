@@ -48,6 +48,9 @@ class EntityHit:
     score: float
 
 
+#: how close (rapidfuzz ratio, 0-100) a misspelt name must be to resolve without asking
+_RESOLVE_MIN_RATIO = 88.0
+
 _NAMES_QUERY = (
     SPARQL_PREFIXES
     + """
@@ -162,9 +165,17 @@ class EntityIndex:
             by_label = [i for i in exact if normalize_name(self._labels.get(i, "")) == normalize_name(candidate)]
             pool = sorted(by_label or exact)
             return pool[0]
-        hits, _ = self.search(candidate, limit=5, min_score=80)
-        if hits and (len(hits) == 1 or hits[0].score - hits[1].score >= 5):
-            return hits[0].iri
+        hits, _ = self.search(candidate, limit=5, min_score=60)
+        if "/" not in candidate and "://" not in candidate:
+            # a misspelt name: only a close, unambiguous spelling variant counts
+            needle = normalize_name(candidate)
+            close = {
+                iri
+                for norm, _surface, iri in self._names
+                if len(needle) >= 4 and fuzz.ratio(needle, norm) >= _RESOLVE_MIN_RATIO
+            }
+            if len(close) == 1:
+                return next(iter(close))
         suggestions = ", ".join(f"{h.label} ({local_id(h.iri)})" for h in hits[:5])
         raise EntityNotFound(f"no entity named {text!r}" + (f"; did you mean: {suggestions}?" if suggestions else ""))
 
