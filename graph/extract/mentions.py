@@ -421,6 +421,15 @@ class MentionFinder:
         self.category_heads = heads
         head_alt = "|".join(sorted((re.escape(h) for h in heads), key=len, reverse=True))
         self._head_re = re.compile(rf"\b(?:{head_alt})(?:s|es)?\b", re.IGNORECASE) if heads else None
+        self._modifier_re = {
+            cat.iri: re.compile(
+                r"(?<![\w-])(?:"
+                + "|".join(re.escape(m.lower()) for m in sorted(cat.modifiers, key=len, reverse=True) if m)
+                + r")(?![\w-])"
+            )
+            for cat in lexicon.categories
+            if any(cat.modifiers)
+        }
         fac = lexicon.class_cues.get(CG.Facility, ())
         fac_alt = "|".join(sorted((re.escape(f) for f in fac), key=len, reverse=True))
         self._facility_re = re.compile(rf"\b(?:{fac_alt})(?:s|es|ies)?\b", re.IGNORECASE) if fac else None
@@ -803,13 +812,12 @@ class MentionFinder:
         post_text = post_match.group(1) if post_match else ""
         best = None
         for cat in candidates:
-            for mod in cat.modifiers:
-                if not mod:
-                    continue
-                pattern = rf"(?<![\w-]){re.escape(mod.lower())}(?![\w-])"
-                if re.search(pattern, mod_text) or (post_text and re.search(pattern, post_text)):
-                    if best is None or len(mod) > best[1]:
-                        best = (cat, len(mod))
+            pattern = self._modifier_re.get(cat.iri)
+            if pattern is None:
+                continue
+            for hit in (*pattern.finditer(mod_text), *pattern.finditer(post_text)):
+                if best is None or len(hit.group(0)) > best[1]:
+                    best = (cat, len(hit.group(0)))
         if best is None:
             defaults = [c for c in candidates if "" in c.modifiers]
             if defaults:
@@ -846,9 +854,10 @@ class MentionFinder:
             if follow and follow.group(1) in _CONTINUATION_NOUNS | {"equipment", "tools", "gear"}:
                 continue
             _, ms = _premodifiers(text, hs)
-            network = re.search(r"(?:\b[a-z]+\s+)?\b(?:network|cluster|string|group|series)\s+of\s+$", text[:ms])
-            if network and not _overlaps(sentence.start + network.start(), sentence.start + ms, taken):
-                ms = network.start()
+            lead = max(0, ms - 40)
+            network = re.search(r"(?:\b[a-z]+\s+)?\b(?:network|cluster|string|group|series)\s+of\s+$", text[lead:ms])
+            if network and not _overlaps(sentence.start + lead + network.start(), sentence.start + ms, taken):
+                ms = lead + network.start()
                 if text[ms:].split()[0] in _DETERMINERS:
                     ms += len(text[ms:].split()[0]) + 1
             np_end = he
@@ -1171,25 +1180,36 @@ _DETERMINERS = frozenset(
 _STOP_BEFORE = re.compile(r"^(?:[,;:()\"“”]|and|or|of|to|in|on|at|for|from|by|with|as|than|that|which|is|are|was)$")
 
 
+_PAREN_END = re.compile(r"\([^()]{1,40}\)\s*$")
+_WORD_END = re.compile(r"([\w’'\-]+(?:\s+(?:and|&)\s+[\w\-]+-made)?)\s*$")
+_CAPWORD_END = re.compile(r"\b[A-Z]\w+\s+$")
+_AUX = frozenset(
+    ("is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "can", "could", "to")
+)
+_WINDOW = 160
+
+
 def _premodifiers(text: str, head_start: int) -> tuple[list[str], int]:
-    """Up to five words before a head noun that can modify it, and where they start."""
+    """Up to six words before a head noun that can modify it, and where they start."""
+    base = max(0, head_start - _WINDOW)  # a window keeps the end-anchored searches linear
+    window = text[base:head_start]
     start = head_start
     words: list[str] = []
-    pos = head_start
+    pos = len(window)
     for _ in range(6):
-        paren = re.search(r"\([^()]{1,40}\)\s*$", text[:pos])
+        paren = _PAREN_END.search(window, 0, pos)
         if paren:
             pos = paren.start()  # "artificial intelligence (AI) semiconductors"
-        m = re.search(r"([\w’'\-]+(?:\s+(?:and|&)\s+[\w\-]+-made)?)\s*$", text[:pos])
+        m = _WORD_END.search(window, 0, pos)
         if not m:
             break
         word = m.group(1)
         low = word.lower()
         if _STOP_BEFORE.match(low) or low in _DETERMINERS or low.isdigit():
             break
-        if re.match(r"^(?:is|are|was|were|be|been|has|have|had|will|would|can|could|to)$", low) or low in _VERB_FORMS:
+        if low in _AUX or low in _VERB_FORMS:
             break
-        gerund_after_name = low.endswith("ing") and bool(re.search(r"\b[A-Z]\w+\s+$", text[: m.start(1)]))
+        gerund_after_name = low.endswith("ing") and bool(_CAPWORD_END.search(window, 0, m.start(1)))
         gerund_after_name = gerund_after_name or low.endswith(("making", "manufacturing", "mining", "computing"))
         if (
             low.endswith(("ed", "ing"))
@@ -1200,9 +1220,9 @@ def _premodifiers(text: str, head_start: int) -> tuple[list[str], int]:
         ):
             break
         words.insert(0, word)
-        start = m.start(1)
+        start = base + m.start(1)
         pos = m.start(1)
-        if text[pos - 1 : pos] not in (" ", "-"):
+        if window[pos - 1 : pos] not in (" ", "-"):
             break
     return words, start
 

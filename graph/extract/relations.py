@@ -123,6 +123,27 @@ class RelationRules:
             for iri, e in lexicon.entries.items()
             if e.cls == CG.GovernmentBody and e.headquartered_in is not None and e.source == "reference"
         }
+        cue = self._cue
+        self._hq_patterns = tuple(
+            (re.compile(p), rule, conf)
+            for p, rule, conf in (
+                # Taiwan's TSMC / China's largest chipmaker, SMIC / the country's biggest foundry SMIC
+                (rf"(⟨\d+⟩)['’]s\s+(?:[\w\-]+\s+){{0,4}}?{cue},?\s+({GROUP})", "possessive-apposition", 0.85),
+                (rf"(⟨\d+⟩)['’]s\s+({GROUP})", "possessive", 0.8),
+                # Dutch supplier ASML / US memory chipmaker Micron / Chinese AI start-up DeepSeek
+                (rf"(⟨\d+⟩)\s+(?:[\w\-()]+\s+){{0,4}}?{cue}\s+({GROUP})", "demonym-apposition", 0.85),
+                # Chinese chipmakers such as SMIC and Hua Hong
+                (
+                    rf"(⟨\d+⟩)\s+(?:[^,;.]{{0,40}}?)\b{cue}\b[^;.]{{0,40}}?(?:such as|like|including|namely)\s+({GROUP})",
+                    "demonym-such-as",
+                    0.75,
+                ),
+                # US-based Intel
+                (rf"(⟨\d+⟩)-based\s+(?:[\w\-]+\s+){{0,3}}?({GROUP})", "based-apposition", 0.9),
+                # the largest chipmaker in China, SMIC
+                (rf"\b{cue}\s+in\s+(⟨\d+⟩),\s+({GROUP})", "cue-in-country", 0.85),
+            )
+        )
         #: default categories of products (cg:modifier ""): too vague to be made or used
         self._demonyms = {d: e.iri for e in lexicon.countries() for d in e.demonyms}
         self._vague = {c.iri for c in lexicon.categories if "" in c.modifiers and c.cls != CG.Equipment}
@@ -165,25 +186,17 @@ class RelationRules:
                     yield RawFact(
                         view.at(antecedent).iri, CG.headquarteredIn, view.at(country).iri, "possessive-description", 0.6
                     )  # type: ignore[arg-type]
-        patterns = (
-            # Taiwan's TSMC / China's largest chipmaker, SMIC / the country's biggest foundry SMIC
-            (rf"(⟨\d+⟩)['’]s\s+(?:[\w\-]+\s+){{0,4}}?{cue},?\s+({GROUP})", "possessive-apposition", 0.85),
-            (rf"(⟨\d+⟩)['’]s\s+({GROUP})", "possessive", 0.8),
-            # Dutch supplier ASML / US memory chipmaker Micron / Chinese AI start-up DeepSeek
-            (rf"(⟨\d+⟩)\s+(?:[\w\-()]+\s+){{0,4}}?{cue}\s+({GROUP})", "demonym-apposition", 0.85),
-            # Chinese chipmakers such as SMIC and Hua Hong
-            (
-                rf"(⟨\d+⟩)\s+(?:[^,;.]{{0,40}}?)\b{cue}\b[^;.]{{0,40}}?(?:such as|like|including|namely)\s+({GROUP})",
-                "demonym-such-as",
-                0.75,
-            ),
-            # US-based Intel
-            (rf"(⟨\d+⟩)-based\s+(?:[\w\-]+\s+){{0,3}}?({GROUP})", "based-apposition", 0.9),
-            # the largest chipmaker in China, SMIC
-            (rf"\b{cue}\s+in\s+(⟨\d+⟩),\s+({GROUP})", "cue-in-country", 0.85),
-        )
+        patterns = self._hq_patterns
         for pattern, rule, conf in patterns:
-            for match in re.finditer(pattern, m):
+            if rule.startswith("possessive") and "s " not in m:
+                continue
+            if rule.startswith("based") and "-based" not in m:
+                continue
+            if rule == "demonym-such-as" and not re.search(r"such as|like|including|namely", m):
+                continue
+            if rule == "cue-in-country" and " in ⟨" not in m:
+                continue
+            for match in pattern.finditer(m):
                 country = int(match.group(1)[1:-1])
                 if view.at(country).cls != CG.Country:
                     continue

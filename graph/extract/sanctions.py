@@ -175,7 +175,9 @@ class SanctionRules:
         clusters: list[list[tuple[int, int, str, URIRef]]] = []
         explicit: list[list[URIRef]] = []
         for trigger in found:
-            probe = self._draft(view, [trigger])
+            probe = SanctionDraft(trigger[3], view.sentence.index, 0, 0, "", "")
+            if len(found) > 1:
+                self._imposers(view, probe, [trigger])
             family = _family(trigger[3])
             if clusters:
                 last_family = {_family(k) for *_, k in clusters[-1]}

@@ -120,11 +120,14 @@ class PhraseIndex:
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """Non-overlapping (start, end, phrase, matched text), longest phrase first at each word."""
         found: list[tuple[int, int, str, str]] = []
+        lowered = text.lower()
+        if not any(w in self._by_first for w in self._WORD.findall(lowered)):
+            return found
         cursor = 0
-        for word in self._WORD.finditer(text):
+        for word in self._WORD.finditer(lowered):
             if word.start() < cursor:
                 continue
-            key = word.group(0).lower()
+            key = word.group(0)
             candidates = self._by_first.get(key) or self._by_first.get(key.split("-")[0])
             if not candidates:
                 continue
