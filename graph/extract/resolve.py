@@ -345,3 +345,35 @@ class Resolver:
 def _clean_thing_name(name: str) -> str:
     name = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", name.strip(), flags=re.IGNORECASE)
     return re.sub(r"\s+", " ", name)
+
+
+_NAME_RESOLVERS: dict[int, tuple[Lexicon, Resolver]] = {}
+
+
+def resolve_name(lexicon: Lexicon, name: str, cls: URIRef = CG.Company) -> tuple[URIRef, str, str]:
+    """The IRI and label a bare organisation name gets, exactly as if an article named it.
+
+    For names that come without a sentence (dataset rows), so datasets and news
+    meet on the same nodes. ``how`` says why: ``"name"`` (an entry's name or
+    alias), ``"variant"`` (an entry's name plus generic company words, or a
+    close spelling of it) or ``"new"`` (an IRI minted from the canonical name).
+
+    >>> from graph.extract.lexicon import load_lexicon
+    >>> resolve_name(load_lexicon(None, False), "Nvidia Corp.")[2]
+    'name'
+    >>> str(resolve_name(load_lexicon(None, False), "Acme Widgets Ltd")[0]).rsplit("/", 1)[-1]
+    'acme-widgets'
+    """
+    cached = _NAME_RESOLVERS.get(id(lexicon))
+    if cached is None or cached[0] is not lexicon:
+        cached = (lexicon, Resolver(lexicon))
+        _NAME_RESOLVERS[id(lexicon)] = cached
+    resolver = cached[1]
+    mention = Mention(0, len(name), name, cls, "name", "dataset-name", 0, name=name)
+    iri, label = resolver._org_iri(mention, {})
+    entry = lexicon.entries.get(iri)
+    if entry is None:
+        return iri, label, "new"
+    stripped = re.sub(r"^(?:the|The)\s+", "", name).strip()
+    direct = lexicon.lookup(stripped) or lexicon.lookup(strip_legal_suffix(stripped))
+    return iri, entry.label, "name" if direct is not None and direct.iri == iri else "variant"
