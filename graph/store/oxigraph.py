@@ -118,9 +118,9 @@ class OxigraphStore(Store):
         obj: Node | None = None,
         graph: URIRef | None = None,
     ) -> Iterator[Quad]:
-        pattern = [None if t is None else to_ox(t) for t in (subject, predicate, obj)]
+        s, p, o = (None if t is None else to_ox(t) for t in (subject, predicate, obj))
         ox_graph = None if graph is None else to_ox_graph(graph)
-        for quad in self._store.quads_for_pattern(*pattern, ox_graph):
+        for quad in self._store.quads_for_pattern(s, p, o, ox_graph):
             yield (
                 from_ox(quad.subject),
                 from_ox(quad.predicate),

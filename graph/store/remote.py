@@ -150,14 +150,10 @@ class RemoteStore(Store):
         graph: URIRef | None = None,
     ) -> Iterator[Quad]:
         bindings = {k: v for k, v in (("s", subject), ("p", predicate), ("o", obj), ("g", graph)) if v is not None}
+        fixed: dict[str, Node] = dict(bindings)
         for row in self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", bindings):
-            g = row.get("g", graph)
-            yield (
-                row.get("s", subject),
-                row.get("p", predicate),
-                row.get("o", obj),
-                URIRef(str(g)) if g is not None else None,
-            )  # type: ignore[misc]
+            values = {**fixed, **row}
+            yield (values["s"], values["p"], values["o"], URIRef(str(values["g"])))  # type: ignore[misc]
 
     def count(self, graph: URIRef | None = None) -> int:
         if graph is None:
