@@ -9,7 +9,8 @@ analytics use to read and write chipgraph's data.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -97,6 +98,18 @@ class KnowledgeGraph:
     def _notify(self) -> None:
         for listener in self._listeners:
             listener()
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """The store, for a batch of writes (dataset imports) under the write lock.
+
+        Listeners are told afterwards, also when the batch fails half-way.
+        """
+        try:
+            with self._write_lock:
+                yield self.store
+        finally:
+            self._notify()
 
     @property
     def generation(self) -> int:
