@@ -16,6 +16,7 @@ Target (issue 3): at least 100 articles of ~800 words per second on one core.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -37,8 +38,22 @@ _MARK_END = "<!-- bench:extraction:end -->"
 
 _COMPANIES = ["SMIC", "TSMC", "Huawei", "Samsung", "Intel", "ASML", "Nvidia"]
 _SWAPS = [
-    "Hua Hong Semiconductor", "UMC", "GlobalFoundries", "Micron", "SK hynix", "Tokyo Electron", "Lam Research",
-    "Applied Materials", "Qualcomm", "MediaTek", "Kioxia", "YMTC", "Cambricon", "Rapidus", "AMD", "Nexperia",
+    "Hua Hong Semiconductor",
+    "UMC",
+    "GlobalFoundries",
+    "Micron",
+    "SK hynix",
+    "Tokyo Electron",
+    "Lam Research",
+    "Applied Materials",
+    "Qualcomm",
+    "MediaTek",
+    "Kioxia",
+    "YMTC",
+    "Cambricon",
+    "Rapidus",
+    "AMD",
+    "Nexperia",
 ]
 _NODES = ["5nm", "7nm", "14nm", "10nm", "12nm", "3nm", "28nm", "2nm"]
 
@@ -82,10 +97,8 @@ def run(n: int = 400, words: int = 800, repeats: int = 3) -> dict[str, Any]:
     from graph.settings import Settings
 
     if hasattr(os, "sched_setaffinity"):
-        try:
+        with contextlib.suppress(OSError):
             os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
-        except OSError:
-            pass
     started = time.perf_counter()
     extractor = load_extractor(Settings(backend="memory"))
     load_s = time.perf_counter() - started

@@ -290,7 +290,7 @@ def score_extraction(gold: dict[str, Any], extraction: Extraction) -> ArticleSco
     )
     for g_type, *_ in pairs:
         result.entities.setdefault(g_type, Score()).tp += 1
-    for g_type, g in missed:
+    for g_type, _g in missed:
         result.entities.setdefault(g_type, Score()).fn += 1
     for p_type, _p in extra:
         result.entities.setdefault(p_type, Score()).fp += 1
@@ -315,7 +315,12 @@ def score_extraction(gold: dict[str, Any], extraction: Extraction) -> ArticleSco
     gold_rel = []
     for r in gold.get("relations", []):
         if "predicate" in r and r["predicate"] in _RELATION_PREDICATES:
-            item = (gold_keys(r["subject"]), r["predicate"], gold_keys(r["object"]), f"{r['subject']} {r['predicate']} {r['object']}")
+            item = (
+                gold_keys(r["subject"]),
+                r["predicate"],
+                gold_keys(r["object"]),
+                f"{r['subject']} {r['predicate']} {r['object']}",
+            )
             if item not in gold_rel:
                 gold_rel.append(item)
     pred_rel = []
@@ -325,7 +330,9 @@ def score_extraction(gold: dict[str, Any], extraction: Extraction) -> ArticleSco
         if pred not in _RELATION_PREDICATES or (f.subject, pred, f.object) in seen_facts:
             continue
         seen_facts.add((f.subject, pred, f.object))
-        pred_rel.append((pred_keys(f.subject), pred, pred_keys(f.object), f"{label(f.subject)} {pred} {label(f.object)}"))
+        pred_rel.append(
+            (pred_keys(f.subject), pred, pred_keys(f.object), f"{label(f.subject)} {pred} {label(f.object)}")
+        )
 
     def same_relation(g: Any, p: Any) -> bool:
         predicate_ok = g[1] == p[1] or (g[1] == "suppliesTo" and p[1] == "manufacturesFor")
@@ -334,7 +341,7 @@ def score_extraction(gold: dict[str, Any], extraction: Extraction) -> ArticleSco
     pairs_r, missed_r, extra_r = _match([(g[1], g) for g in gold_rel], [(p[1], p) for p in pred_rel], same_relation)
     for g_pred, *_ in pairs_r:
         result.relations.setdefault(g_pred, Score()).tp += 1
-    for g_pred, g in missed_r:
+    for g_pred, _g in missed_r:
         result.relations.setdefault(g_pred, Score()).fn += 1
     for p_pred, _p in extra_r:
         result.relations.setdefault(p_pred, Score()).fp += 1
@@ -361,12 +368,19 @@ def score_extraction(gold: dict[str, Any], extraction: Extraction) -> ArticleSco
     seen_pairs = set()
     for sanction_roles in roles.values():
         for imposer in sanction_roles.get("imposedBy", []):
-            for pred, role in (("targets", "target"), ("restricts", "restricts"), ("nodeThreshold", "restricts"), ("exempts", "exempts")):
+            for pred, role in (
+                ("targets", "target"),
+                ("restricts", "restricts"),
+                ("nodeThreshold", "restricts"),
+                ("exempts", "exempts"),
+            ):
                 for item in sanction_roles.get(pred, []):
                     if (imposer, role, item) in seen_pairs:
                         continue
                     seen_pairs.add((imposer, role, item))
-                    pred_pairs.append((pred_keys(imposer), role, pred_keys(item), f"{label(imposer)} -{role}-> {label(item)}"))
+                    pred_pairs.append(
+                        (pred_keys(imposer), role, pred_keys(item), f"{label(imposer)} -{role}-> {label(item)}")
+                    )
 
     def same_pair(g: Any, p: Any) -> bool:
         return g[1] == p[1] and bool(g[0] & p[0]) and bool(g[2] & p[2])
@@ -404,6 +418,3 @@ def evaluate_folder(gold_dir: Path, articles_dir: Path, extractor: Extractor) ->
     if not scores:
         raise InvalidParameter(f"no gold files (*.json) in {gold_dir}")
     return EvaluationReport(scores)
-
-
-

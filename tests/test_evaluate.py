@@ -86,14 +86,29 @@ def test_measures() -> None:
 
 
 def test_types_must_agree() -> None:
-    gold = {"entities": [{"name": "SMIC", "type": "Organization"}, {"name": "Intel", "type": "Country"}], "relations": []}
-    x = Extraction(Article("a", "s"), "t", entities=(entity("org/smic", CG.Company, "SMIC"), entity("org/intel", CG.Company, "Intel")))
+    gold = {
+        "entities": [{"name": "SMIC", "type": "Organization"}, {"name": "Intel", "type": "Country"}],
+        "relations": [],
+    }
+    x = Extraction(
+        Article("a", "s"),
+        "t",
+        entities=(entity("org/smic", CG.Company, "SMIC"), entity("org/intel", CG.Company, "Intel")),
+    )
     score = score_extraction(gold, x)
     assert score.entity_total.tp == 1  # Organization in the gold accepts a company
     assert score.entities["Country"].fn == 1 and score.entities["Company"].fp == 1
 
 
-@pytest.mark.parametrize(("a", "b"), [("The Netherlands", "netherlands"), ("U.S.", "US"), ("ASML’s", "asml"), ("a factory in Chitose", "factory in Chitose")])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The Netherlands", "netherlands"),
+        ("U.S.", "US"),
+        ("ASML’s", "asml"),
+        ("a factory in Chitose", "factory in Chitose"),
+    ],
+)
 def test_normalise(a: str, b: str) -> None:
     assert normalise_name(a) == normalise_name(b)
 
@@ -111,7 +126,9 @@ def test_folder_and_cli(tmp_path: Path) -> None:
 
     from graph.cli import app
 
-    result = CliRunner().invoke(app, ["evaluate", "--gold", str(tmp_path / "gold"), "--articles", str(tmp_path / "articles"), "--json"])
+    result = CliRunner().invoke(
+        app, ["evaluate", "--gold", str(tmp_path / "gold"), "--articles", str(tmp_path / "articles"), "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data["overall"]) == {"entities", "relations", "sanctions"}

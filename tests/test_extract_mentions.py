@@ -70,7 +70,11 @@ def test_capital_as_a_place_is_not_the_country() -> None:
         ("A start-up called Lumiq builds AI accelerators.", "Lumiq", "Company"),
         ("The program, called Tianshu, funds new fabs.", "Tianshu", "Organization"),
         ("Analysts at Morningfield said demand would slow.", "Morningfield", "Company"),
-        ("The Brunovian Semiconductor Association warned of shortages.", "Brunovian Semiconductor Association", "Organization"),
+        (
+            "The Brunovian Semiconductor Association warned of shortages.",
+            "Brunovian Semiconductor Association",
+            "Organization",
+        ),
         ("The Ministry of Digital Affairs published the list.", "Ministry of Digital Affairs", "GovernmentBody"),
     ],
 )
@@ -81,7 +85,11 @@ def test_unknown_organisations(text: str, name: str, cls: str) -> None:
 @pytest.mark.parametrize(
     ("text", "person", "role"),
     [
-        ("Anna Keller, a spokeswoman for the Vortex Industries Group, declined to comment.", "Anna Keller", "spokeswoman"),
+        (
+            "Anna Keller, a spokeswoman for the Vortex Industries Group, declined to comment.",
+            "Anna Keller",
+            "spokeswoman",
+        ),
         ("Trade Minister Paulo Sandoval said the rules were fair.", "Paulo Sandoval", "Minister"),
         ("Wei Zhang said the plant would open in May.", "Wei Zhang", None),
     ],

@@ -15,7 +15,10 @@ from tests.extract_support import facts
         ("Japan's Tokyo Electron reported record sales.", ("Tokyo Electron", "headquarteredIn", "Japan")),
         ("China's largest chipmaker, SMIC, raised prices.", ("SMIC", "headquarteredIn", "China")),
         ("The biggest foundry in Taiwan, TSMC, beat estimates.", ("TSMC", "headquarteredIn", "Taiwan")),
-        ("Chinese chipmakers such as Hua Hong and SMIC cut prices.", ("Hua Hong Semiconductor", "headquarteredIn", "China")),
+        (
+            "Chinese chipmakers such as Hua Hong and SMIC cut prices.",
+            ("Hua Hong Semiconductor", "headquarteredIn", "China"),
+        ),
         ("Micron, based in the US, makes memory.", ("Micron", "headquarteredIn", "United States")),
     ],
 )

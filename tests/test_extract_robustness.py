@@ -10,9 +10,44 @@ from tests.extract_support import extract, extractor
 
 _WORDS = st.sampled_from(
     [
-        "SMIC", "TSMC", "Huawei", "the", "US", "banned", "exports", "of", "7nm", "chips", "to", "China", ",", ".",
-        "Dutch", "supplier", "ASML", "(", ")", "’s", "and", "Washington", "A100", "said", "\n", "Inc", "Corp",
-        "中芯國際", "🙂", "<p>", "</div>", "&amp;", "—", "five-nanometre", "never", "exemption", "In", "2020",
+        "SMIC",
+        "TSMC",
+        "Huawei",
+        "the",
+        "US",
+        "banned",
+        "exports",
+        "of",
+        "7nm",
+        "chips",
+        "to",
+        "China",
+        ",",
+        ".",
+        "Dutch",
+        "supplier",
+        "ASML",
+        "(",
+        ")",
+        "’s",
+        "and",
+        "Washington",
+        "A100",
+        "said",
+        "\n",
+        "Inc",
+        "Corp",
+        "中芯國際",
+        "🙂",
+        "<p>",
+        "</div>",
+        "&amp;",
+        "—",
+        "five-nanometre",
+        "never",
+        "exemption",
+        "In",
+        "2020",
     ]
 )
 
@@ -49,9 +84,16 @@ def test_word_salad_from_the_domain(text: str) -> None:
 
 
 def test_empty_html_binaryish_foreign_and_huge() -> None:
-    for text in ("", "   \n\n ", "<html><body><p>SMIC</p></body></html>", "\x00\x01\x02 SMIC \ufffd" * 50,
-                 "中芯国际宣布扩产。台积电在美国建厂。", "Санкции США против Китая.", "a" * 200_000,
-                 ("SMIC makes 7nm chips for Huawei. " * 3000)):
+    for text in (
+        "",
+        "   \n\n ",
+        "<html><body><p>SMIC</p></body></html>",
+        "\x00\x01\x02 SMIC \ufffd" * 50,
+        "中芯国际宣布扩产。台积电在美国建厂。",
+        "Санкции США против Китая.",
+        "a" * 200_000,
+        ("SMIC makes 7nm chips for Huawei. " * 3000),
+    ):
         x = extract(text)
         check(x)
         assert not any(w.startswith("extraction failed") for w in x.warnings)

@@ -32,7 +32,9 @@ def test_kinds(text: str, kind: str) -> None:
 
 
 def test_imposer_target_items_and_threshold() -> None:
-    s = only("In 2021, the US government banned exports of equipment capable of producing 7nm and below chips to Hua Hong.")
+    s = only(
+        "In 2021, the US government banned exports of equipment capable of producing 7nm and below chips to Hua Hong."
+    )
     assert s["imposedBy"] == ["United States"]
     assert s["targets"] == ["Hua Hong Semiconductor"]
     assert "chipmaking equipment" in s["restricts"]  # type: ignore[operator]

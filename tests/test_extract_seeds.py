@@ -24,8 +24,6 @@ def kg() -> Iterator[KnowledgeGraph]:
     graph.close()
 
 
-
-
 def iri(local: str) -> str:
     return f"<https://w3id.org/chipgraph/id/{local}>"
 

@@ -43,7 +43,11 @@ def test_generic_company_words_do_not_make_another_company() -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Samsung Electronics", "Samsung SDI"), ("Applied Materials", "Applied Optoelectronics"), ("SK hynix", "SK Group")],
+    [
+        ("Samsung Electronics", "Samsung SDI"),
+        ("Applied Materials", "Applied Optoelectronics"),
+        ("SK hynix", "SK Group"),
+    ],
 )
 def test_companies_sharing_a_word_stay_apart(a: str, b: str) -> None:
     names = iris_of(f"{a} and {b} Inc both reported results.")
@@ -64,7 +68,9 @@ def test_acronym_defined_in_parentheses_is_the_same_entity() -> None:
 
 
 def test_surname_refers_back_to_the_person() -> None:
-    x = extract("Li Shushen, a vice president of the Chinese Academy of Sciences, wrote the essay. Li said more was needed.")
+    x = extract(
+        "Li Shushen, a vice president of the Chinese Academy of Sciences, wrote the essay. Li said more was needed."
+    )
     people = [e for e in x.entities if str(e.cls).endswith("Person")]
     assert [p.label for p in people] == ["Li Shushen"]
     assert len(people[0].spans) == 2
@@ -85,7 +91,13 @@ def test_fuzzy_spelling_variant() -> None:
 
 @pytest.mark.parametrize(
     ("name", "ok"),
-    [("Applied Materials", True), ("Screen", False), ("GlobalFoundries", True), ("Various companies", False), ("NAURA", True)],
+    [
+        ("Applied Materials", True),
+        ("Screen", False),
+        ("GlobalFoundries", True),
+        ("Various companies", False),
+        ("NAURA", True),
+    ],
 )
 def test_dataset_names_that_look_like_words_are_not_matched(name: str, ok: bool) -> None:
     assert plausible_dataset_name(name) is ok

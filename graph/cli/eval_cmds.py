@@ -50,7 +50,9 @@ def evaluate(
     articles: Annotated[Path, typer.Option("--articles", help="Folder of the annotated articles.")] = Path("seeds"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="List every missed and extra item.")] = False,
-    extractor: Annotated[str | None, typer.Option(help="Extractor name [default: CHIPGRAPH_EXTRACTOR or rules].")] = None,
+    extractor: Annotated[
+        str | None, typer.Option(help="Extractor name [default: CHIPGRAPH_EXTRACTOR or rules].")
+    ] = None,
 ) -> None:
     """Precision, recall and F1 of the extractor for entities, relations and sanction pairs."""
     settings = make_settings()

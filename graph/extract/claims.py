@@ -51,9 +51,8 @@ class ClaimRules:
             s, e = view.span(i)
             after = view.masked[e : e + 40]
             before = view.masked[max(0, s - 40) : s]
-            if self._before.search(before) or self._after.match(after):
-                if m.iri not in found:
-                    found.append(m.iri)
+            if (self._before.search(before) or self._after.match(after)) and m.iri not in found:
+                found.append(m.iri)
         return tuple(found)
 
     def negated(self, view: SentenceView, start: int, end: int) -> bool:

@@ -337,9 +337,9 @@ def load_lexicon(shared_data: Path | None = None, use_datasets: bool = True) -> 
                 _add_dataset_companies(lexicon, ((n, a) for n, a, _ in rows), "eto")
                 # dataset rows carry a home country: keep it for apposition-free articles
                 for name, _aliases, country in rows:
-                    entry = lexicon.lookup(name)
-                    if entry is not None and entry.source == "eto" and country in iso:
-                        lexicon.entries[entry.iri] = LexEntry(**{**entry.__dict__, "headquartered_in": iso[country]})
+                    found = lexicon.lookup(name)
+                    if found is not None and found.source == "eto" and country in iso:
+                        lexicon.entries[found.iri] = LexEntry(**{**found.__dict__, "headquartered_in": iso[country]})
             except (OSError, csv.Error, UnicodeDecodeError) as exc:
                 log.warning("cannot read %s: %s", eto, exc)
         sb = shared_data / "supplybench" / "abox.ttl"

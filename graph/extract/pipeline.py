@@ -9,7 +9,7 @@ attributes the statement to.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rdflib import URIRef
@@ -21,7 +21,7 @@ from graph.extract.relations import RawFact, RelationRules
 from graph.extract.resolve import Resolver
 from graph.extract.sanctions import SanctionDraft, SanctionRules
 from graph.extract.terms import CG
-from graph.extract.text import split_sentences
+from graph.extract.text import Sentence, split_sentences
 from graph.extract.view import SentenceView
 from graph.ids import mint
 from graph.records import Article, EntityRecord, Evidence, Extraction, Fact, SanctionRecord
@@ -80,29 +80,26 @@ class RuleExtractor:
                 continue
             reporters = self.claims.reporters(view)
             antecedent = next((i for i, m in enumerate(view.mentions) if m.iri == antecedent_iri), None)
-            raw: list[RawFact] = []
             # each rule only runs when the sentence holds what it needs
+            rel = self.relations
             classes = {m.cls for m in view.mentions}
-            kinds = {m.kind for m in view.mentions}
             several = len(view.mentions) > 1
-            rules: list[Callable[[], object]] = [lambda: self.relations.headquarters(view, antecedent)]
+            calls: list[Iterable[RawFact]] = [rel.headquarters(view, antecedent)]
             if several:
-                rules += [lambda: self.relations.verbs(view, negated), lambda: self.relations.manufacturing_for(view)]
+                calls += [rel.verbs(view, negated), rel.manufacturing_for(view)]
             if "'s" in view.masked or "’s" in view.masked or "its " in view.masked:
-                rules.append(lambda: self.relations.possessives(view, antecedent))
+                calls.append(rel.possessives(view, antecedent))
             if any(m.extra.get("maker_of") for m in view.mentions):
-                rules.append(lambda: self.relations.maker_of(view))
+                calls.append(rel.maker_of(view))
             if CG.ProcessNode in classes:
-                rules.append(lambda: self.relations.nodes(view, negated))
+                calls.append(rel.nodes(view, negated))
             if CG.Person in classes:
-                rules.append(lambda: self.relations.people(view))
+                calls.append(rel.people(view))
             if CG.Country in classes and several:
-                rules += [lambda: self.relations.origins(view), lambda: self.relations.located(view)]
+                calls += [rel.origins(view), rel.located(view)]
             if CG.Facility in classes:
-                rules.append(lambda: self.relations.facilities(view))
-            del kinds
-            for rule in rules:
-                raw += list(rule())  # type: ignore[call-overload]
+                calls.append(rel.facilities(view))
+            raw: list[RawFact] = [fact for call in calls for fact in call]
             evidence_for = _evidence_factory(sentence.text, sentence.start, sentence.end, reporters)
             for f in raw:
                 key = (f.subject, f.predicate, f.object, sentence.index)
@@ -147,8 +144,8 @@ class RuleExtractor:
         return EntityRecord(iri=iri, cls=entry.cls, label=entry.label, same_as=entry.same_as, attributes=entry.literals)
 
     def _sanctions(
-        self, article: Article, drafts: list[SanctionDraft], sentences: list
-    ) -> tuple[list[SanctionRecord], list[Fact]]:  # type: ignore[type-arg]
+        self, article: Article, drafts: list[SanctionDraft], sentences: list[Sentence]
+    ) -> tuple[list[SanctionRecord], list[Fact]]:
         records: list[SanctionRecord] = []
         facts: list[Fact] = []
         for draft in drafts:

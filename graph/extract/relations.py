@@ -21,7 +21,7 @@ predicate may link:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -34,6 +34,8 @@ from graph.ontology import class_ancestors
 
 __all__ = ["RawFact", "RelationRules"]
 
+#: a claim check: is the masked range (start, end) of the view denied or hedged?
+Negation = Callable[[SentenceView, int, int], bool]
 _ORG = CG.Organization
 _GOODS = (CG.Product, CG.Equipment, CG.Technology)
 
@@ -171,7 +173,7 @@ class RelationRules:
             yield from self._government_homes(view)
             return
         # a description naming a country: "The Chinese tech giant", "the Dutch company"
-        for i, mention in enumerate(view.mentions):
+        for mention in view.mentions:
             if mention.kind == "descr" and mention.cls != CG.Country and mention.iri is not None:
                 for word in re.findall(r"[A-Z][\w\-]+", mention.name):
                     country = self._demonyms.get(word) or self._demonyms.get(word.split("-")[0])
@@ -181,11 +183,10 @@ class RelationRules:
         if antecedent is not None:
             lead = re.match(rf"^\s*(⟨\d+⟩)['’]s\s+(?:[\w\-]+\s+){{0,3}}?{self._company_cue}\b(?!,?\s+⟨)", m)
             if lead:
-                country = int(lead.group(1)[1:-1])
-                if view.at(country).cls == CG.Country and view.at(antecedent).iri is not None:
-                    yield RawFact(
-                        view.at(antecedent).iri, CG.headquarteredIn, view.at(country).iri, "possessive-description", 0.6
-                    )  # type: ignore[arg-type]
+                where = int(lead.group(1)[1:-1])
+                subject, home = view.at(antecedent).iri, view.at(where).iri
+                if view.at(where).cls == CG.Country and subject is not None and home is not None:
+                    yield RawFact(subject, CG.headquarteredIn, home, "possessive-description", 0.6)
         patterns = self._hq_patterns
         for pattern, rule, conf in patterns:
             if rule.startswith("possessive") and "s " not in m:
@@ -197,12 +198,12 @@ class RelationRules:
             if rule == "cue-in-country" and " in ⟨" not in m:
                 continue
             for match in pattern.finditer(m):
-                country = int(match.group(1)[1:-1])
-                if view.at(country).cls != CG.Country:
+                where = int(match.group(1)[1:-1])
+                if view.at(where).cls != CG.Country:
                     continue
                 own = {possessed: owner for owner, possessed in view.possessors(match.group(2))}
                 for member in view.group_members(match.group(2)):
-                    owner = own.get(member, country)
+                    owner = own.get(member, where)
                     if view.at(owner).cls == CG.Country:
                         yield from self._facts(view, CG.headquarteredIn, [member], [owner], rule, conf)
         # SMIC, China's top chipmaker / Huawei, a Chinese company / Micron, based in the US
@@ -211,18 +212,18 @@ class RelationRules:
             m,
         ):
             org = int(match.group(1)[1:-1])
-            country = int((match.group(2) or match.group(3))[1:-1])
-            if view.at(country).cls == CG.Country:
-                yield from self._facts(view, CG.headquarteredIn, [org], [country], "apposition-after", 0.8)
+            where = int((match.group(2) or match.group(3))[1:-1])
+            if view.at(where).cls == CG.Country:
+                yield from self._facts(view, CG.headquarteredIn, [org], [where], "apposition-after", 0.8)
         for match in re.finditer(
             rf"(⟨\d+⟩),\s+(?:a|an|the)\s+(?:[\w\-]+\s+){{0,3}}?{cue}\s+(?:for|of|in|from)\s+(?:the\s+)?(⟨\d+⟩)", m
         ):
-            org, country = int(match.group(1)[1:-1]), int(match.group(2)[1:-1])
-            if view.at(country).cls == CG.Country:
-                yield from self._facts(view, CG.headquarteredIn, [org], [country], "apposition-cue-country", 0.7)
+            org, where = int(match.group(1)[1:-1]), int(match.group(2)[1:-1])
+            if view.at(where).cls == CG.Country:
+                yield from self._facts(view, CG.headquarteredIn, [org], [where], "apposition-cue-country", 0.7)
         for match in re.finditer(r"(⟨\d+⟩),?\s+(?:is\s+)?(?:based|headquartered)\s+in\s+(⟨\d+⟩)", m):
-            org, country = int(match.group(1)[1:-1]), int(match.group(2)[1:-1])
-            yield from self._facts(view, CG.headquarteredIn, [org], [country], "based-in", 0.9)
+            org, where = int(match.group(1)[1:-1]), int(match.group(2)[1:-1])
+            yield from self._facts(view, CG.headquarteredIn, [org], [where], "based-in", 0.9)
         yield from self._government_homes(view)
         # a country or demonym that opens an organisation's own name ("Chinese Foreign Ministry")
         for i, mention in enumerate(view.mentions):
@@ -241,13 +242,13 @@ class RelationRules:
     def _government_homes(self, view: SentenceView) -> Iterator[RawFact]:
         """A government body belongs to its country whenever it is named."""
         for mention in view.mentions:
-            home = self._homes.get(mention.iri) if mention.kind == "name" else None
+            home = self._homes.get(mention.iri) if mention.kind == "name" and mention.iri is not None else None
             if home is not None and mention.iri is not None:
                 yield RawFact(mention.iri, CG.headquarteredIn, home, "government-home", 0.6)
 
     # -- verbs ------------------------------------------------------------------------
 
-    def verbs(self, view: SentenceView, negated) -> Iterator[RawFact]:  # type: ignore[no-untyped-def]
+    def verbs(self, view: SentenceView, negated: Negation) -> Iterator[RawFact]:
         m = view.masked
         for vs, ve, key, surface in self._verb_index.find(m):
             if re.match(
@@ -262,7 +263,7 @@ class RelationRules:
             reduced = participle and bool(re.match(r"\s+by\s+⟨", m[ve : ve + 6]))
             subj_ids = self._subject(view, left, vs)
             for prop, inverse, particle in self._triggers[key]:
-                objs, obj_start = self._object(view, prop, ve, right, particle)
+                objs, _ = self._object(view, prop, ve, right, particle)
                 if passive or reduced:
                     agent = re.match(rf"\s+by\s+({GROUP})", m[ve:right])
                     if agent is None:
@@ -379,7 +380,7 @@ class RelationRules:
             if appos:
                 yield from self._facts(view, CG.makes, [int(appos.group(1)[1:-1])], [i], "maker-apposition", 0.7)
 
-    def nodes(self, view: SentenceView, negated) -> Iterator[RawFact]:  # type: ignore[no-untyped-def]
+    def nodes(self, view: SentenceView, negated: Negation) -> Iterator[RawFact]:
         """``atNode`` for the subject (or product) of a clause that makes something at a node."""
         m = view.masked
         for i, node in enumerate(view.mentions):

@@ -172,7 +172,7 @@ class Resolver:
         else:
             candidates = [m for m in candidates if m.cls == mention.cls]
         if demonym_country is not None:
-            homed = [m for m in candidates if self.lexicon.entries.get(m.iri) and self._home(m.iri) == demonym_country]
+            homed = [m for m in candidates if m.iri is not None and self._home(m.iri) == demonym_country]
             candidates = homed or candidates
         return candidates[0] if candidates else None
 
@@ -223,8 +223,8 @@ class Resolver:
         pattern = re.compile(r"\b([A-Z][a-z]+)\b(?!\s+[A-Z])")
         for sentence in sentences:
             for match in pattern.finditer(sentence.text):
-                iri = tokens.get(match.group(1).lower())
-                if iri is None:
+                person = tokens.get(match.group(1).lower())
+                if person is None:
                     continue
                 prev = sentence.text[max(0, match.start() - 2) : match.start()]
                 if re.search(r"[A-Z][a-z]*\s$", prev):
@@ -233,7 +233,7 @@ class Resolver:
                 if any(s < b and a < e for a, b in taken):
                     continue
                 found.append(
-                    Mention(s, e, match.group(1), CG.Person, "short", "person-short-name", sentence.index, iri=iri)
+                    Mention(s, e, match.group(1), CG.Person, "short", "person-short-name", sentence.index, iri=person)
                 )
         return found
 

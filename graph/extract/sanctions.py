@@ -24,6 +24,7 @@ year, mean ...") adds to the previous record of that kind.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -161,8 +162,12 @@ class SanctionRules:
         return [(s, e, key, self._kind_of[key]) for s, e, key, _ in self._kinds.find(view.masked)]
 
     def sentence(
-        self, view: SentenceView, previous: list[SanctionDraft], published: date | None, negated
-    ) -> list[SanctionDraft]:  # type: ignore[no-untyped-def]
+        self,
+        view: SentenceView,
+        previous: list[SanctionDraft],
+        published: date | None,
+        negated: Callable[[SentenceView, int, int], bool],
+    ) -> list[SanctionDraft]:
         """Sanction drafts of one sentence (or additions to the previous ones).
 
         Triggers are grouped into one measure unless they have different
@@ -367,9 +372,12 @@ class SanctionRules:
                         draft.thresholds.append((mention.iri, mention.size_nm))
                     elif view.span(i)[0] < cut:
                         draft.restricts.append(mention.iri)
-                elif is_a(mention, (CG.Equipment, CG.Product, CG.Technology)) and view.span(i)[0] < cut:
-                    if mention.iri not in draft.restricts:
-                        draft.restricts.append(mention.iri)
+                elif (
+                    is_a(mention, (CG.Equipment, CG.Product, CG.Technology))
+                    and view.span(i)[0] < cut
+                    and mention.iri not in draft.restricts
+                ):
+                    draft.restricts.append(mention.iri)
             # left side: "X was added to the entity list", "X, hit by sanctions", "blocks on companies such as X"
             left, _ = view.clause(start)
             before = m[left:start]
@@ -391,12 +399,12 @@ class SanctionRules:
                         draft.restricts.append(mention.iri)  # type: ignore[arg-type]
                     else:
                         self._add_target(view, draft, i, "")
-            direct = re.search(
+            object_of = re.search(
                 rf"\b(?:threaten\w*|sanction\w*|blacklist\w*|penali[sz]\w*|bann\w*|barr\w*|add\w*|target\w*)\s+({GROUP})\s+(?:with|to|from|for)\b",
                 m[left:scope_end],
             )
-            if direct:
-                for i in view.group_members(direct.group(1)):
+            if object_of:
+                for i in view.group_members(object_of.group(1)):
                     self._add_target(view, draft, i, "")
             if kind == CG.Exemption or draft.kind == CG.Exemption:
                 self._exempts(view, draft)
@@ -405,11 +413,11 @@ class SanctionRules:
         mention = view.at(i)
         if mention.iri is None:
             return
-        if (mention.cls == CG.Country and mention.iri not in draft.imposers) or (
+        wanted = (mention.cls == CG.Country and mention.iri not in draft.imposers) or (
             is_a(mention, (CG.Organization, CG.Person)) and mention.cls != CG.GovernmentBody
-        ):
-            if mention.iri not in draft.targets:
-                draft.targets.append(mention.iri)
+        )
+        if wanted and mention.iri not in draft.targets:
+            draft.targets.append(mention.iri)
 
     def _exempts(self, view: SentenceView, draft: SanctionDraft) -> None:
         m = view.masked
@@ -427,7 +435,8 @@ class SanctionRules:
 
     def _status(self, view: SentenceView, first: int) -> URIRef:
         found = {self._status_of[key] for _, _, key, _ in self._statuses.find(view.masked)}
-        return next((s for s in _STATUS_ORDER if s in found), CG.InForce)
+        status: URIRef = next((s for s in _STATUS_ORDER if s in found), CG.InForce)
+        return status
 
 
 def _family(kind: URIRef) -> str:
