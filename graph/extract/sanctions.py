@@ -45,6 +45,12 @@ _MODIFIER_WORD = (
     r"(?!(?:in|on|to|of|for|with|by|from|at|and|or|the|a|an|is|are|was|were|has|have|had|will|would|said|says|that)\b)"
     r"[a-z][\w\-]*"
 )
+_RELATIVE = re.compile(r",\s*(?:which|that|who)\b[^,]*,")
+_SPEAKER = re.compile(r"\s+(?:has\s+|had\s+)?(?:said|says|told|announced|stated|added|noted|warned|argued)\b")
+_TRADE = re.compile(
+    rf"\b(?:exports?|sales?|shipments?|transfers?|supply|supplies)\s+of\s+(?:its\s+|the\s+|their\s+)?(?:[^⟨;,]{{0,20}}?)({GROUP})"
+    rf"(?:[^⟨;]{{0,40}}?\bto\s+(?:the\s+)?({GROUP}))?"
+)
 _WEAK = frozenset({"measure", "rule", "block", "limitation", "restriction", "curb", "withhold", "cut off"})
 _MONTHS = {
     m: i + 1
@@ -152,6 +158,11 @@ class SanctionRules:
         self._kinds = PhraseIndex(list(self._kind_of))
         self._status_of = {phrase: status for status, phrases in lexicon.statuses.items() for phrase in phrases}
         self._statuses = PhraseIndex(list(self._status_of))
+        self._homes = {
+            iri: e.headquartered_in
+            for iri, e in lexicon.entries.items()
+            if e.cls == CG.GovernmentBody and e.headquartered_in is not None
+        }
         us = lexicon.lookup("United States")
         self._us = us.iri if us is not None else None
 
@@ -213,6 +224,10 @@ class SanctionRules:
                 continue
             if negated(view, view.clause(first)[0], first):
                 continue
+            for mention in view.mentions:
+                home = self._homes.get(mention.iri) if mention.iri is not None else None
+                if home is not None and home in draft.imposers and mention.iri not in draft.imposers:
+                    draft.imposers.append(mention.iri)  # the ministry of the imposing country acts for it
             draft.label = _label(view, draft.kind)
             drafts.append(draft)
         return drafts
@@ -246,7 +261,9 @@ class SanctionRules:
         anaphoric = re.match(r"^\s*(?:The|This|These|Those|Such)\s+(?:[\w\-]+\s+){0,2}?$", view.masked[: cluster[0][0]])
         if not anaphoric or not previous:
             return False
-        same = [p for p in previous if p.kind == draft.kind or draft.kind == CG.Sanction]
+        same = [p for p in previous if p.kind == draft.kind]
+        if draft.kind == CG.Sanction:
+            same = [p for p in previous if p.kind != CG.Sanction] or list(previous)
         if not same:
             return False
         target = same[-1]
@@ -308,6 +325,7 @@ class SanctionRules:
                     gs >= left
                     and ge <= start
                     and not re.search(r"\b(?:on|against|to|with|for|of)\s+$", m[max(0, gs - 10) : gs])
+                    and not _SPEAKER.match(m, ge)
                 ):
                     for i in members:
                         if self._is_government(view.at(i)) and not re.match(r"-made|-based", m[ge : ge + 6]):
@@ -355,11 +373,14 @@ class SanctionRules:
                 r"\b(?:capable of|used to|used for|needed to|to make|to produce|for making|designed to)\b", scope
             )
             cut = end + (capable.start() if capable else len(scope))
+            resume = scope.find(",", capable.end()) if capable else -1
+            resume_at = end + resume if resume >= 0 else len(m)  # ", including X" lists restricted items again
             for i in view.ids_in(end, scope_end):
                 mention = view.at(i)
                 if mention.iri is None:
                     continue
-                gap = m[end : view.span(i)[0]]
+                gap = _RELATIVE.sub(" ", m[end : view.span(i)[0]])
+                excluded = cut <= view.span(i)[0] < resume_at
                 if not re.search(
                     r"\b(?:on|of|for|over|including|include|includes|cover|covers|covering|such as|to|from|like)\b|^\s*$",
                     gap,
@@ -370,11 +391,11 @@ class SanctionRules:
                 if mention.cls == CG.ProcessNode:
                     if mention.threshold:
                         draft.thresholds.append((mention.iri, mention.size_nm))
-                    elif view.span(i)[0] < cut:
+                    elif not excluded:
                         draft.restricts.append(mention.iri)
                 elif (
                     is_a(mention, (CG.Equipment, CG.Product, CG.Technology))
-                    and view.span(i)[0] < cut
+                    and not excluded
                     and mention.iri not in draft.restricts
                 ):
                     draft.restricts.append(mention.iri)
@@ -389,7 +410,7 @@ class SanctionRules:
                 for i in view.group_members(passive.group(1)):
                     self._add_target(view, draft, i, "")
             covered = re.search(
-                rf"({GROUP})\s+(?:was|were|is|are|will be|would be|has been|have been)\s+(?:also\s+)?(?:covered|affected|included|hit|restricted|banned)\s+by\s+(?:the\s+)?(?:[\w\-]+\s+){{0,2}}$",
+                rf"({GROUP})(?:\s+[a-z]+)?\s+(?:was|were|is|are|will be|would be|has been|have been)\s+(?:also\s+)?(?:covered|affected|included|hit|restricted|banned)\s+by\s+(?:the\s+)?(?:[\w\-]+\s+){{0,2}}$",
                 before,
             )
             if covered:
@@ -398,6 +419,22 @@ class SanctionRules:
                     if is_a(mention, (CG.Equipment, CG.Product, CG.Technology)) and mention.iri not in draft.restricts:
                         draft.restricts.append(mention.iri)  # type: ignore[arg-type]
                     else:
+                        self._add_target(view, draft, i, "")
+            curbed = re.search(
+                rf"\b(?:curb\w*|restrict\w*|limit\w*|imped\w*|hamper\w*|hamstring\w*|cripple\w*)\s+(?:the\s+)?({GROUP})['’]s\b",
+                m[left:scope_end],
+            )
+            if curbed:
+                for i in view.group_members(curbed.group(1)):
+                    self._add_target(view, draft, i, "")
+            clause_left, clause_right = view.clause(start)
+            for trade in _TRADE.finditer(m, clause_left, clause_right):
+                for i in view.group_members(trade.group(1)):
+                    mention = view.at(i)
+                    if is_a(mention, (CG.Equipment, CG.Product, CG.Technology)) and mention.iri not in draft.restricts:
+                        draft.restricts.append(mention.iri)  # type: ignore[arg-type]
+                if trade.group(2):
+                    for i in view.group_members(trade.group(2)):
                         self._add_target(view, draft, i, "")
             object_of = re.search(
                 rf"\b(?:threaten\w*|sanction\w*|blacklist\w*|penali[sz]\w*|bann\w*|barr\w*|add\w*|target\w*)\s+({GROUP})\s+(?:with|to|from|for)\b",
