@@ -226,7 +226,12 @@ class SanctionRules:
                 continue
             for mention in view.mentions:
                 home = self._homes.get(mention.iri) if mention.iri is not None else None
-                if home is not None and home in draft.imposers and mention.iri not in draft.imposers:
+                if (
+                    home is not None
+                    and mention.iri is not None
+                    and home in draft.imposers
+                    and mention.iri not in draft.imposers
+                ):
                     draft.imposers.append(mention.iri)  # the ministry of the imposing country acts for it
             draft.label = _label(view, draft.kind)
             drafts.append(draft)
