@@ -97,8 +97,9 @@ def print_json(data: Any) -> None:
 def print_table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
     """Print a rich table."""
     table = Table(title=title, show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    for position, column in enumerate(columns):
+        # the first column names the row (an id or a label): keep it on one line
+        table.add_column(column, overflow="fold", no_wrap=position == 0)
     for row in rows:
         table.add_row(*["" if v is None else str(v) for v in row])
     console.print(table)
