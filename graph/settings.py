@@ -55,7 +55,9 @@ class Settings(BaseSettings):
     reference_from_datasets: bool = Field(
         True, description="Grow the entity-resolution lexicon from the ETO and SupplyBench company lists when present."
     )
-    extractor: str = Field("rules", description="Name of the extractor articles are ingested with (graph.extract.EXTRACTORS).")
+    extractor: str = Field(
+        "rules", description="Name of the extractor articles are ingested with (graph.extract.EXTRACTORS)."
+    )
 
     # --- queries -----------------------------------------------------------
     query_timeout: float = Field(10.0, gt=0, description="Seconds before a SPARQL endpoint query is cancelled (503).")
@@ -93,3 +95,34 @@ class Settings(BaseSettings):
         if self.backend == "memory":
             return "in-memory store"
         return f"remote SPARQL endpoint {self.remote_query_url}"
+
+
+def settings_markdown() -> str:
+    """The configuration reference (docs/configuration.md), generated from the fields above."""
+    lines = [
+        "# Configuration",
+        "",
+        "Generated from `graph/settings.py` by `python -m graph.settings`; a test fails when it drifts.",
+        "Every setting is an environment variable (prefix `CHIPGRAPH_`); CLI options such as `--store`,",
+        "`--backend`, `--host` and `--port` override them for one command.",
+        "",
+        "| variable | default | meaning |",
+        "|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = field.default_factory() if field.default_factory is not None else field.default  # type: ignore[call-arg]
+        shown = "unset" if default is None else f"`{default}`"
+        if isinstance(default, list) and not default:
+            shown = "empty"
+        lines.append(f"| `CHIPGRAPH_{name.upper()}` | {shown} | {field.description or ''} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover - documentation generator
+    import sys
+
+    target = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
+    if "--check" in sys.argv:
+        raise SystemExit(0 if target.read_text(encoding="utf-8") == settings_markdown() else 1)
+    target.write_text(settings_markdown(), encoding="utf-8")
+    print(f"wrote {target}")
