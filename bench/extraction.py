@@ -11,6 +11,9 @@ Usage::
     python -m bench.extraction --write-docs    # also updates docs/extraction.md
 
 Target (issue 3): at least 100 articles of ~800 words per second on one core.
+Throughput is articles per CPU-second of this (single-threaded, pinned)
+process, so other load on a shared machine does not distort it; the wall-clock
+rate is reported beside it.
 """
 
 from __future__ import annotations
@@ -105,25 +108,28 @@ def run(n: int = 400, words: int = 800, repeats: int = 3) -> dict[str, Any]:
     corpus = build_corpus(n, words)
     articles = [Article(id=f"bench-{i}", text=text) for i, text in enumerate(corpus)]
     extractor.extract(articles[0])  # warm caches
-    passes = []
+    passes = []  # (cpu seconds, wall seconds)
     facts = entities = sanctions = 0
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         facts = entities = sanctions = 0
         for article in articles:
             x = extractor.extract(article)
             facts += len(x.facts)
             entities += len(x.entities)
             sanctions += len(x.sanctions)
-        passes.append(time.perf_counter() - t0)
-    best = min(passes)
+        passes.append((time.process_time() - c0, time.perf_counter() - t0))
+    # CPU time of this process: what one core delivers, whatever else runs on a shared machine
+    best, best_wall = min(passes)
     mean_words = statistics.mean(len(t.split()) for t in corpus)
     return {
         "extractor": extractor.name,
         "articles": len(articles),
         "mean_words": round(mean_words, 1),
-        "best_s": round(best, 3),
+        "best_cpu_s": round(best, 3),
+        "wall_s": round(best_wall, 3),
         "articles_per_s": round(len(articles) / best, 1),
+        "articles_per_wall_s": round(len(articles) / best_wall, 1),
         "words_per_s": round(len(articles) * mean_words / best),
         "ms_per_article": round(1000 * best / len(articles), 2),
         "lexicon_load_s": round(load_s, 2),

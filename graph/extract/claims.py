@@ -12,10 +12,9 @@
 
 from __future__ import annotations
 
-import re
-
 from rdflib import URIRef
 
+from graph.extract import rx as re
 from graph.extract.lexicon import Lexicon
 from graph.extract.terms import CG
 from graph.extract.view import SentenceView, phrase_pattern

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import functools
 import logging
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from graph.extract import rx as re
 from graph.extract.terms import CG
 from graph.ids import mint_entity
 from graph.ontology import CG_NAMESPACE, class_ancestors, cues, load_ontology, reference_files, triggers

@@ -11,13 +11,13 @@ definite descriptions ("the company", "the Chinese tech giant") that
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from rdflib import URIRef
 
+from graph.extract import rx as re
 from graph.extract.lexicon import LEGAL_SUFFIXES, Lexicon
 from graph.extract.nlp import blank_pipeline
 from graph.extract.terms import CG
@@ -364,7 +364,7 @@ _COMPANY_HEADS = frozenset(
 _LEGAL = {s.rstrip(".").lower() for s in LEGAL_SUFFIXES if " " not in s}
 _ORG_CLASSES = (CG.Company, CG.Organization, CG.GovernmentBody)
 _ANALYSTS_AT = re.compile(
-    r"\b(?:analysts?|economists?|strategists?|researchers?|experts?)\s+(?:at|from|with)\s+$", re.I
+    r"\b(?:analysts?|economists?|strategists?|researchers?|experts?)\s+(?:at|from|with)\s+$", re.IGNORECASE
 )
 _MODEL = re.compile(
     r"\b(?:(?P<brand>[A-Z][A-Za-z]+)\s+)?(?P<model>[A-Z]{1,4}[:\-]?\d{2,5}[A-Za-z]{0,3}|\d{3,5}[A-Z]{1,2})"
@@ -447,46 +447,34 @@ class MentionFinder:
     # -- gazetteer ---------------------------------------------------------------
 
     def _gazetteer(self, text: str, sentences: list[Sentence]) -> list[Mention]:
-        from spacy.util import filter_spans
-
         doc = self.nlp.make_doc(text)
-        spans = []
+        strings = self.nlp.vocab.strings
+        candidates: list[tuple[int, int, tuple[str, URIRef, str]]] = []
         for match_id, start, end in self.matcher(doc):
-            span = doc[start:end]
-            spans.append(span)
-            span_key = self.nlp.vocab.strings[match_id]
-            span.label_ = span_key
-        chosen = []
-        for span in spans:
-            if self._case_ok(span.text, self._surface_info.get(span.label_, [])) is not None:
-                chosen.append(span)
+            first, last = doc[start], doc[end - 1]
+            s, e = first.idx, last.idx + len(last.text)
+            info = self._case_ok(text[s:e], self._surface_info.get(strings[match_id], []))
+            if info is not None:
+                candidates.append((s, e, info))
+        # longest first, then earliest: the non-overlapping spans a reader would pick
+        candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
+        taken: list[tuple[int, int]] = []
         sent_of = _sentence_index(sentences)
         out: list[Mention] = []
-        for span in filter_spans(chosen):
-            info = self._case_ok(span.text, self._surface_info.get(span.label_, []))
-            if info is None:
+        for s, e, (_surface, iri, kind) in candidates:
+            if _overlaps(s, e, taken):
                 continue
-            sent = sent_of(span.start_char)
+            sent = sent_of(s)
             if sent is None:
                 continue
-            _surface, iri, kind = info
             entry = self.lexicon.entries[iri]
-            if entry.source != "reference" and not self._dataset_name_ok(text, span.start_char, span.text, sentences):
+            if entry.source != "reference" and not self._dataset_name_ok(text, s, text[s:e], sentences):
                 continue
-            end = span.end_char
+            taken.append((s, e))
             out.append(
-                Mention(
-                    span.start_char,
-                    end,
-                    span.text,
-                    entry.cls,
-                    kind,
-                    f"gazetteer-{entry.source}",
-                    sent,
-                    iri=iri,
-                    name=entry.label,
-                )
+                Mention(s, e, text[s:e], entry.cls, kind, f"gazetteer-{entry.source}", sent, iri=iri, name=entry.label)
             )
+        out.sort(key=lambda m: m.start)
         return out
 
     @staticmethod

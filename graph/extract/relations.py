@@ -20,12 +20,12 @@ predicate may link:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from graph.extract import rx as re
 from graph.extract.lexicon import Lexicon
 from graph.extract.mentions import Mention
 from graph.extract.terms import CG

@@ -13,7 +13,6 @@ surnames ("Jin wrote") link to an earlier mention.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from rapidfuzz import fuzz, process
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from graph.extract import rx as re
 from graph.extract.lexicon import Lexicon, norm_key, strip_legal_suffix
 from graph.extract.mentions import Mention, parse_node_size
 from graph.extract.terms import CG

@@ -23,7 +23,6 @@ year, mean ...") adds to the previous record of that kind.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +30,7 @@ from datetime import date
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from graph.extract import rx as re
 from graph.extract.lexicon import Lexicon
 from graph.extract.mentions import Mention
 from graph.extract.relations import is_a
@@ -125,7 +125,7 @@ def parse_date(text: str, published: date | None) -> Literal | None:
     if ym:
         return Literal(f"{ym.group(2)}-{_MONTHS[ym.group(1).lower()]:02d}", datatype=XSD.gYearMonth)
     year = re.search(
-        r"\b(?:in|since|from|during|of|by|until|through|early|late|mid-?)\s+((?:19|20)\d{2})\b", text, re.I
+        r"\b(?:in|since|from|during|of|by|until|through|early|late|mid-?)\s+((?:19|20)\d{2})\b", text, re.IGNORECASE
     )
     if year:
         return Literal(year.group(1), datatype=XSD.gYear)
@@ -240,7 +240,9 @@ class SanctionRules:
     def _draft(self, view: SentenceView, cluster: list[tuple[int, int, str, URIRef]]) -> SanctionDraft:
         kinds = {k for *_, k in cluster}
         kind = next(k for k in _KIND_ORDER if k in kinds)
-        if kind == CG.Exemption and re.search(r"\b(?:require|need|requirement|apply for)\w*", view.masked, re.I):
+        if kind == CG.Exemption and re.search(
+            r"\b(?:require|need|requirement|apply for)\w*", view.masked, re.IGNORECASE
+        ):
             # "need licences to export", "licence requirement": an export control, not an exemption
             kind = next((k for k in _KIND_ORDER if k in kinds - {CG.Exemption}), CG.ExportControl)
         draft = SanctionDraft(
@@ -344,7 +346,9 @@ class SanctionRules:
         if mention.cls == CG.GovernmentBody:
             return True
         return bool(
-            mention.cls == CG.Person and mention.role and re.search(r"president|minister|premier", mention.role, re.I)
+            mention.cls == CG.Person
+            and mention.role
+            and re.search(r"president|minister|premier", mention.role, re.IGNORECASE)
         )
 
     def _as_government(self, mention: Mention) -> URIRef | None:

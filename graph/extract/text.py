@@ -9,9 +9,10 @@ can always point back (``text[start:end] == sentence``).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
+
+from graph.extract import rx as re
 
 __all__ = ["Sentence", "content_lines", "split_sentences"]
 

@@ -14,9 +14,9 @@ True
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 
+from graph.extract import rx as re
 from graph.extract.mentions import Mention
 from graph.extract.text import Sentence
 
