@@ -8,8 +8,8 @@ module importing pyvis); :mod:`graph.viz.files` writes pages where they may go.
 >>> from graph.analytics import graph_from_facts
 >>> G = graph_from_facts([("org/asml", "suppliesTo", "org/smic")])
 >>> html = render_page(entity_view(G, "smic"))
->>> html.startswith("<!DOCTYPE html>"), "cdn" in html.lower()
-(True, False)
+>>> html.startswith("<!DOCTYPE html>"), "<script src=" in html, "Content-Security-Policy" in html
+(True, False, True)
 """
 
 from graph.viz.files import safe_output_path, write_page

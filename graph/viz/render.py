@@ -29,9 +29,11 @@ page unescaped. Here:
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,7 +47,7 @@ from graph.analytics.results import EdgeEvidence
 from graph.errors import NotFound
 from graph.ids import article_id_of, is_article_iri, local_id
 from graph.viz.layout import PHYSICS_NODE_LIMIT, spring_layout
-from graph.viz.styles import ROLE_STYLES, SOURCE_LABELS, STATUS_LABELS, STYLES, style_of
+from graph.viz.styles import FILL_ROLES, ROLE_STYLES, SOURCE_LABELS, STATUS_LABELS, STYLES, style_of
 from graph.viz.views import View, VizEdge, VizFact, VizNode
 
 __all__ = [
@@ -53,8 +55,8 @@ __all__ = [
     "PageOptions",
     "asset_path",
     "embed_json",
-    "page_data",
     "page_csp",
+    "page_data",
     "render_page",
 ]
 
@@ -113,7 +115,13 @@ def embed_json(data: Any) -> Markup:
     '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(raw, escaped)
     return Markup(text)  # noqa: S704 - every markup character is escaped above
 
@@ -204,35 +212,32 @@ def _rgba(colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-_ROLE_COLOUR = {r.role: r.colour for r in ROLE_STYLES}
-_NODE_MARKS = {"focus", "path", "nearest", "removed", "lost", "lost-some", "input"}
+_ROLE = {r.role: r for r in ROLE_STYLES}
+_NODE_MARKS = frozenset(r.role for r in ROLE_STYLES if r.node and r.role not in FILL_ROLES)
+_LINE_DASHES: dict[str, Any] = {"solid": False, "dashed": [8, 5], "dotted": [2, 5]}
+#: roles that only show after a scenario is applied
+_AFTER_ONLY = frozenset({"removed", "lost", "lost-some", "cut", "surviving"})
 
 
 def _node_look(node: VizNode, view: View, mode: str | None) -> dict[str, Any]:
     """vis options of a node in a mode (``None``: the view has no modes)."""
-    base = style_of(node.kind).colour
-    if node.role in ("supplier", "dependent", "balanced"):
-        base = _ROLE_COLOUR[node.role]
+    base = _ROLE[node.role].colour if node.role in FILL_ROLES else style_of(node.kind).colour
     faint = view.dim_others and node.role is None
-    fill = _rgba(base, 0.35) if faint else base
-    role = node.role
-    if mode == "before" and role in ("removed", "lost", "lost-some"):
-        role = None
-    border = _ROLE_COLOUR.get(role or "", "#ffffff") if role in _NODE_MARKS else _rgba("#000000", 0.35)
-    look: dict[str, Any] = {
+    role = None if mode == "before" and node.role in _AFTER_ONLY else node.role
+    marked = role in _NODE_MARKS
+    fill = _rgba(base, 0.35) if faint or (mode == "after" and role == "removed") else base
+    border = _ROLE[role].colour if marked and role else _rgba("#000000", 0.35)
+    return {
         "color": {
             "background": fill,
             "border": border,
             "highlight": {"background": base, "border": "#111111"},
             "hover": {"background": base, "border": "#111111"},
         },
-        "borderWidth": 4 if role in _NODE_MARKS else 1.5,
+        "borderWidth": 4 if marked else 1.2,
         "font": {"color": "#9aa3b2" if faint else "#1d2330"},
         "shapeProperties": {"borderDashes": [6, 4] if role == "removed" or _dashed_status(node) else False},
     }
-    if mode == "after" and node.role == "removed":
-        look["color"]["background"] = _rgba(base, 0.3)
-    return look
 
 
 def _dashed_status(node: VizNode) -> bool:
@@ -240,32 +245,27 @@ def _dashed_status(node: VizNode) -> bool:
 
 
 def _edge_look(edge: VizEdge, view: View, mode: str | None, width: float) -> dict[str, Any]:
-    role = edge.role
-    if mode == "before" and role in ("cut", "lost", "surviving"):
-        role = "before-" + role
-    grey = "#b8bfcc" if view.dim_others and role is None else "#8a93a6"
-    colour, dashes, extra = grey, False, 0.0
+    """vis options of an arrow in a mode."""
+    role = None if mode == "before" and edge.role in _AFTER_ONLY else edge.role
+    faint = view.dim_others and edge.role is None
+    colour = "#c3c8d2" if faint else "#8a93a6"
     label = edge.label
-    if role in ("path", "cut", "lost", "before-lost"):
-        colour, extra = _ROLE_COLOUR["path"], 2.5
-    if role == "nearest":
-        colour, extra, dashes = _ROLE_COLOUR["nearest"], 2.0, [8, 5]
+    dashes: Any = False
+    if role is not None:
+        style = _ROLE[role]
+        colour, dashes = style.colour, _LINE_DASHES[style.line]
+        if role in ("path", "lost", "surviving", "nearest"):
+            width += 2.5
+    if mode == "before" and edge.role == "lost":
+        colour, width = _rgba(_ROLE["lost"].colour, 0.55), width + 1.5  # a working path, about to be lost
     if role == "cut":
-        dashes, label = [8, 5], "\u2715 " + label
-    if role == "lost":
-        dashes = [2, 5]
-    if role == "before-lost":
-        colour = _rgba(_ROLE_COLOUR["path"], 0.6)
-    if role == "surviving":
-        colour, extra = _ROLE_COLOUR["surviving"], 2.5
-    if role == "exempt":
-        colour, dashes = _ROLE_COLOUR["exempt"], [4, 4]
+        label = "\u2715 " + label
     return {
         "label": label,
-        "width": width + extra,
+        "width": width,
         "dashes": dashes,
         "color": {"color": colour, "highlight": "#111111", "hover": "#1d2330", "inherit": False},
-        "font": {"color": "#b0b6c2" if view.dim_others and edge.role is None else "#4a5468"},
+        "font": {"color": "#b0b6c2" if faint else "#4a5468"},
     }
 
 
@@ -273,80 +273,71 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "\u2026"
 
 
-def _legend(view: View) -> dict[str, Any]:
-    kinds = {n.kind for n in view.nodes if n.role not in ("supplier", "dependent", "balanced")}
-    roles = {n.role for n in view.nodes} | {e.role for e in view.edges}
-    return {
-        "kinds": [
-            {"kind": s.kind, "label": s.label, "colour": s.colour, "shape": s.shape} for s in STYLES if s.kind in kinds
-        ],
-        "roles": [
-            {"role": r.role, "label": r.label, "colour": r.colour, "edge": r.role in _EDGE_ROLES}
-            for r in ROLE_STYLES
-            if r.role in roles
-        ],
-        "dashedSanctions": any(_dashed_status(n) for n in view.nodes),
-    }
+def _legend(view: View) -> list[dict[str, Any]]:
+    """Legend entries: kinds (shape and colour), then node marks, then arrow marks."""
+    items: list[dict[str, Any]] = []
+    kinds = {n.kind for n in view.nodes}
+    filled = {n.kind for n in view.nodes if n.role in FILL_ROLES}
+    for style in STYLES:
+        if style.kind in kinds:
+            colour = "#dde2ea" if style.kind in filled else style.colour
+            items.append({"mark": style.shape, "fill": colour, "stroke": "#555555", "label": style.label})
+    node_roles = {n.role for n in view.nodes}
+    edge_roles = {e.role for e in view.edges}
+    for role in ROLE_STYLES:
+        if role.node and role.role in node_roles:
+            if role.role in FILL_ROLES:
+                items.append({"mark": "dot", "fill": role.colour, "stroke": role.colour, "label": role.node})
+            else:
+                dash = "dashed" if role.role == "removed" else "solid"
+                items.append(
+                    {"mark": "ring", "fill": "#ffffff", "stroke": role.colour, "dash": dash, "label": role.node}
+                )
+    if any(_dashed_status(n) for n in view.nodes):
+        items.append(
+            {
+                "mark": "ring",
+                "fill": "#ffffff",
+                "stroke": "#555555",
+                "dash": "dashed",
+                "label": "sanction not (or no longer) in force",
+            }
+        )
+    for role in ROLE_STYLES:
+        if role.edge and role.role in edge_roles:
+            items.append({"mark": "line", "stroke": role.colour, "dash": role.line, "label": role.edge})
+    items.append(
+        {
+            "mark": "line",
+            "stroke": "#8a93a6",
+            "dash": "solid",
+            "label": "arrow: upstream \u2192 downstream, labelled by relation",
+        }
+    )
+    return items
 
 
-_EDGE_ROLES = {"cut", "surviving", "exempt"}
-
-
-def _filters(view: View, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _filters(view: View, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The filter groups a page offers: type (nodes), source (arrows), status (sanctions)."""
     groups: list[dict[str, Any]] = []
     kinds = [s for s in STYLES if any(n.kind == s.kind for n in view.nodes)]
     if len(kinds) > 1:
-        groups.append(
-            {
-                "name": "type",
-                "label": "Type",
-                "target": "node",
-                "field": "kind",
-                "values": [
-                    {"value": s.kind, "label": s.label, "count": sum(1 for n in view.nodes if n.kind == s.kind)}
-                    for s in kinds
-                ],
-            }
-        )
-    sources = sorted({s for e in edges for s in e["sources"]} | {s for n in nodes for s in n["sources"]})
-    if sources:
-        groups.append(
-            {
-                "name": "source",
-                "label": "Source",
-                "target": "edge",
-                "field": "sources",
-                "values": [
-                    {
-                        "value": s,
-                        "label": SOURCE_LABELS.get(s, s),
-                        "count": sum(1 for e in edges if s in e["sources"]),
-                    }
-                    for s in sources
-                ],
-            }
-        )
-    statuses = sorted(
-        {n.status or "" for n in view.nodes if n.kind == "Sanction"}, key=lambda s: list(STATUS_LABELS).index(s)
-        if s in STATUS_LABELS else 99
-    )
+        values = [
+            {"value": s.kind, "label": s.label, "count": sum(1 for n in view.nodes if n.kind == s.kind)} for s in kinds
+        ]
+        groups.append({"name": "type", "label": "Type", "target": "node", "field": "kind", "values": values})
+    counts = Counter(s for e in edges for s in e["sources"])
+    if counts:
+        values = [{"value": s, "label": SOURCE_LABELS.get(s, s), "count": counts[s]} for s in sorted(counts)]
+        groups.append({"name": "source", "label": "Source", "target": "edge", "field": "sources", "values": values})
+    statuses = Counter(n.status or "" for n in view.nodes if n.kind == "Sanction")
     if view.kind == "sanctions" and statuses:
-        groups.append(
-            {
-                "name": "status",
-                "label": "Status",
-                "target": "node",
-                "field": "status",
-                "values": [
-                    {
-                        "value": s,
-                        "label": STATUS_LABELS.get(s, "unknown"),
-                        "count": sum(1 for n in view.nodes if n.kind == "Sanction" and (n.status or "") == s),
-                    }
-                    for s in statuses
-                ],
-            }
-        )
+        order = [*STATUS_LABELS, ""]
+        values = [
+            {"value": s, "label": STATUS_LABELS.get(s, "unknown"), "count": statuses[s]}
+            for s in sorted(statuses, key=order.index)
+        ]
+        groups.append({"name": "status", "label": "Status", "target": "node", "field": "status", "values": values})
     return groups
 
 
@@ -376,7 +367,7 @@ def _vis_options(physics: bool, size: int, options: PageOptions) -> dict[str, An
         "scaling": {"label": {"enabled": False}},
     }
     vis["nodes"] = {
-        "scaling": {"min": 8, "max": 34, "label": {"enabled": True, "min": 11, "max": 20, "drawThreshold": 7}},
+        "scaling": {"min": 8, "max": 30, "label": {"enabled": True, "min": 11, "max": 22, "drawThreshold": 5}},
         "font": {"size": 13, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
     }
     vis["interaction"] = {
@@ -401,7 +392,9 @@ def page_data(view: View, options: PageOptions | None = None) -> dict[str, Any]:
     keys = {n.iri: _node_key(n.iri) for n in view.nodes}
     positions: dict[str, tuple[float, float]] = {}
     if not physics:
-        positions = spring_layout([keys[n.iri] for n in view.nodes], [(keys[e.source], keys[e.target]) for e in view.edges])
+        positions = spring_layout(
+            [keys[n.iri] for n in view.nodes], [(keys[e.source], keys[e.target]) for e in view.edges]
+        )
     default_mode = view.modes[-1] if view.modes else None
     for node in view.nodes:
         style = style_of(node.kind)
@@ -411,12 +404,11 @@ def page_data(view: View, options: PageOptions | None = None) -> dict[str, Any]:
             extra.update(x=positions[keys[node.iri]][0], y=positions[keys[node.iri]][1], physics=False)
         if view.modes:
             extra["modes"] = {mode: _node_look(node, view, mode) for mode in view.modes}
-        value = node.size + (6 if node.role == "focus" else 0)
         net.add_node(
             keys[node.iri],
             label=_short(node.label),
             shape=style.shape,
-            value=max(value, 0.5),
+            value=max(node.size, 0.5),
             name=node.label,
             kind=node.kind,
             role=node.role,
@@ -448,12 +440,16 @@ def page_data(view: View, options: PageOptions | None = None) -> dict[str, Any]:
     paths = []
     for text, iris in view.paths:
         ids = [keys.get(i, _node_key(i)) for i in iris]
-        pairs = list(zip(ids, ids[1:], strict=False))
+        pairs = list(itertools.pairwise(ids))
         paths.append(
             {
                 "text": text,
                 "nodes": ids,
-                "edges": [edge_ids.get(p) or edge_ids.get((p[1], p[0])) for p in pairs if p in edge_ids or (p[1], p[0]) in edge_ids],
+                "edges": [
+                    edge_ids.get(p) or edge_ids.get((p[1], p[0]))
+                    for p in pairs
+                    if p in edge_ids or (p[1], p[0]) in edge_ids
+                ],
             }
         )
     return {
@@ -463,7 +459,7 @@ def page_data(view: View, options: PageOptions | None = None) -> dict[str, Any]:
         "nodes": net.nodes,
         "edges": net.edges,
         "legend": _legend(view),
-        "filters": _filters(view, net.nodes, net.edges),
+        "filters": _filters(view, net.edges),
         "paths": paths,
     }
 

@@ -22,7 +22,17 @@ from rdflib import URIRef
 
 from graph.ontology import CG_NAMESPACE, class_ancestors
 
-__all__ = ["ROLE_STYLES", "SOURCE_LABELS", "STATUS_LABELS", "STYLES", "RoleStyle", "Style", "kind_of", "style_of"]
+__all__ = [
+    "FILL_ROLES",
+    "ROLE_STYLES",
+    "SOURCE_LABELS",
+    "STATUS_LABELS",
+    "STYLES",
+    "RoleStyle",
+    "Style",
+    "kind_of",
+    "style_of",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,29 +69,33 @@ _ORDER = {style.kind: i for i, style in enumerate(STYLES)}
 
 @dataclass(frozen=True, slots=True)
 class RoleStyle:
-    """How a node or edge with a role in a view is marked (legend text and colour)."""
+    """How a node or an arrow with a role in a view is marked, and what the legend says of it."""
 
     role: str
-    label: str
     colour: str
+    node: str | None  # legend text for a node with this role (outlined, or filled for country roles)
+    edge: str | None  # legend text for an arrow with this role
+    line: str = "solid"  # how the arrow is drawn: solid, dashed or dotted
 
 
-#: roles views give nodes and edges, with their marks
+#: roles views give nodes and arrows, with their marks
 ROLE_STYLES: tuple[RoleStyle, ...] = (
-    RoleStyle("focus", "the entity asked about", "#111111"),
-    RoleStyle("path", "on a dependency path", "#d62728"),
-    RoleStyle("nearest", "nearest connection (no directed path)", "#ff7f0e"),
-    RoleStyle("cut", "cut by the scenario", "#d62728"),
-    RoleStyle("removed", "removed by the scenario", "#d62728"),
-    RoleStyle("lost", "loses every input / a path that is lost", "#d62728"),
-    RoleStyle("lost-some", "loses some inputs", "#ff7f0e"),
-    RoleStyle("surviving", "a path that survives", "#2ca02c"),
-    RoleStyle("input", "an input of the scenario's class", "#009e73"),
-    RoleStyle("exempt", "exempted from the sanction", "#2ca02c"),
-    RoleStyle("supplier", "supplies more than it depends", "#0072b2"),
-    RoleStyle("dependent", "depends more than it supplies", "#e69f00"),
-    RoleStyle("balanced", "supplies and depends alike", "#7f7f7f"),
+    RoleStyle("focus", "#111111", "the entity asked about", None),
+    RoleStyle("path", "#d62728", "on a dependency path", "a hop of a dependency path"),
+    RoleStyle("nearest", "#ff7f0e", "on the nearest connection", "nearest connection (no directed path)", "dashed"),
+    RoleStyle("removed", "#d62728", "removed, or stops exporting", None),
+    RoleStyle("cut", "#d62728", None, "cut by the scenario", "dashed"),
+    RoleStyle("lost", "#d62728", "loses every input", "on a supply path that is lost", "dotted"),
+    RoleStyle("lost-some", "#ff7f0e", "loses some inputs", None),
+    RoleStyle("surviving", "#2ca02c", None, "on a supply path that survives"),
+    RoleStyle("input", "#009e73", "an input of the scenario's class", None),
+    RoleStyle("exempt", "#2ca02c", None, "exempted from the sanction", "dashed"),
+    RoleStyle("supplier", "#0072b2", "supplies more than it depends on others", None),
+    RoleStyle("dependent", "#e69f00", "depends on others more than it supplies", None),
+    RoleStyle("balanced", "#7f7f7f", "supplies and depends alike", None),
 )
+#: roles that colour a node instead of outlining it
+FILL_ROLES = frozenset({"supplier", "dependent", "balanced"})
 
 SOURCE_LABELS = {"news": "News", "reference": "Reference", "eto": "ETO", "supplybench": "SupplyBench"}
 STATUS_LABELS = {

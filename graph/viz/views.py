@@ -18,7 +18,7 @@ into a page.
 ...                       ("org/asml", "headquarteredIn", "country/netherlands")])
 >>> view = path_view(G, "netherlands", "huawei")
 >>> view.paths[0][0]
-'netherlands -(home of)-> asml -(supplies to)-> smic -(manufactures for)-> huawei'
+'netherlands \u2192 asml \u2192 smic \u2192 huawei (home of, supplies to, manufactures for)'
 >>> sorted(n.label for n in view.nodes if n.role == "path")
 ['asml', 'smic']
 """
@@ -26,6 +26,7 @@ into a page.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -163,7 +164,7 @@ def _node(G: nx.MultiDiGraph, node: str, *, role: str | None = None, size: float
         kind=kind_of(types),
         types=types,
         sources=tuple(data.get("sources", ())),
-        size=float(_degree(G, node) if size is None else size),
+        size=math.sqrt(_degree(G, node)) + 1.0 if size is None else size,
         role=role,
         status=data.get("status") if is_sanction(G, node) else None,
         details=_details(G, node),
@@ -216,6 +217,12 @@ def _filters_notice(G: nx.MultiDiGraph) -> list[str]:
     if filters.get("sources"):
         parts.append("sources: " + ", ".join(SOURCE_LABELS.get(s, s) for s in filters["sources"]))
     return ["Filtered to " + "; ".join(parts) + "."] if parts else []
+
+
+def _focus_largest(nodes: list[VizNode]) -> list[VizNode]:
+    """Draw the entities asked about as large as the largest node of the page."""
+    top = max((n.size for n in nodes), default=1.0)
+    return [dataclasses.replace(n, size=top) if n.role == "focus" else n for n in nodes]
 
 
 def _ranked(G: nx.MultiDiGraph, nodes: Iterable[str]) -> list[str]:
@@ -292,7 +299,7 @@ def entity_view(
         distance.update(dict.fromkeys(frontier, level))
     kept = sorted(distance, key=lambda n: (distance[n], -_degree(G, n), _label(G, n).casefold(), n))[:max_nodes]
     label = _label(G, start)
-    nodes = [_node(G, n, role="focus" if n == start else None) for n in kept]
+    nodes = _focus_largest([_node(G, n, role="focus" if n == start else None) for n in kept])
     notices = _filters_notice(G)
     if len(kept) < len(distance):
         notices.append(
@@ -309,6 +316,17 @@ def entity_view(
         summary=(("Depth", str(depth)), ("Entities", f"{len(kept) - 1:,}")),
         params={"entity": label, "depth": str(depth)},
     )
+
+
+def _describe(path: DependencyPath) -> str:
+    """``A → B → C (home of, supplies to)``: the entities, then the relations."""
+    if not path.hops:
+        return ""
+    names = [path.hops[0].source.label, *(h.target.label for h in path.hops)]
+    relations = [
+        ("" if h.forward else "\u2190 ") + " / ".join(dict.fromkeys(e.label for e in h.edges)) for h in path.hops
+    ]
+    return " \u2192 ".join(names) + " (" + ", ".join(relations) + ")"
 
 
 def _path_pairs(path: DependencyPath) -> list[tuple[str, str]]:
@@ -343,7 +361,7 @@ def path_view(
     on_path.update(dict.fromkeys(ends))
     around = _ranked(G, {o for n in on_path for o in (*G._succ[n], *G._pred[n]) if o not in on_path})
     kept = [*on_path, *around[: max(context, 0)]]
-    nodes = [_node(G, n, role="focus" if n in ends else role if n in on_path else None) for n in kept]
+    nodes = _focus_largest([_node(G, n, role="focus" if n in ends else role if n in on_path else None) for n in kept])
     # the path's own arrows follow its layers; the context shows every fact
     edges = _edges_among(G, kept, None, pairs)
     notices = _filters_notice(G)
@@ -359,7 +377,7 @@ def path_view(
         edges=tuple(edges),
         notices=tuple(notices),
         summary=(("Paths", str(len(result.paths))), ("Max hops", str(max_hops))),
-        paths=tuple((p.describe(), p.nodes) for p in paths),
+        paths=tuple((_describe(p), p.nodes) for p in paths),
         dim_others=True,
         params={"source": a, "target": b, "k": str(k)},
     )
@@ -375,9 +393,7 @@ def sanctions_view(G: nx.MultiDiGraph, *, statuses: Iterable[str] | None = None)
     for status in wanted or ():
         if status not in STATUS_LABELS:
             raise InvalidParameter(f"unknown status {status!r}; use {', '.join(STATUS_LABELS)}")
-    sanctions = [
-        n for n in G if is_sanction(G, n) and (wanted is None or (G.nodes[n].get("status") or "") in wanted)
-    ]
+    sanctions = [n for n in G if is_sanction(G, n) and (wanted is None or (G.nodes[n].get("status") or "") in wanted)]
     kept: dict[str, None] = dict.fromkeys(sanctions)
     roles: dict[tuple[str, str], str] = {}
     exempt: list[VizEdge] = []
@@ -393,7 +409,7 @@ def sanctions_view(G: nx.MultiDiGraph, *, statuses: Iterable[str] | None = None)
                 kept[other] = None
                 fact = VizFact("exempts", "exempts", "sanction", 1.0, ())
                 exempt.append(VizEdge(s, other, (fact,), "exempt"))
-    size = {s: float(1 + G.out_degree(s)) for s in sanctions}
+    size = {s: math.sqrt(G.out_degree(s)) + 1.0 for s in sanctions}
     nodes = [_node(G, n, size=size.get(n, 1.0)) for n in kept]
     edges = _edges_among(G, kept, frozenset({"sanction"}), roles) + exempt
     notices = _filters_notice(G)
@@ -479,7 +495,7 @@ def whatif_view(
     what = ", ".join(f"{a.detail} ({a.kind}, {a.edges_cut} edges)" for a in result.actions)
     return View(
         kind="whatif",
-        title="What if: " + ", ".join(a.entity.label if a.entity else a.detail for a in result.actions),
+        title="What if: " + ", ".join(f"{a.entity.label if a.entity else a.detail} ({a.kind})" for a in result.actions),
         description=f"Access to {input_class} before and after: {what}.",
         nodes=tuple(nodes),
         edges=tuple(edges),
@@ -539,7 +555,7 @@ def countries_view(G: nx.MultiDiGraph, *, top: int = 40, layers: Iterable[str] |
     nodes = []
     for iri, t in shown.items():
         role = "supplier" if t.supplies > t.depends else "dependent" if t.depends > t.supplies else "balanced"
-        node = _node(G, iri, role=role, size=float(t.supplies + t.depends))
+        node = _node(G, iri, role=role, size=math.sqrt(t.supplies + t.depends) + 1.0)
         extra = (("Supplies others", f"{t.supplies} link(s)"), ("Depends on others", f"{t.depends} link(s)"))
         nodes.append(dataclasses.replace(node, details=node.details + extra))
     edges = []

@@ -211,7 +211,9 @@
   // -- legend ---------------------------------------------------------------------------
   var SVG = "http://www.w3.org/2000/svg";
 
-  function shapeSwatch(shape, fill, stroke, dashed) {
+  var DASHES = { dashed: "5 3", dotted: "1.5 3" };
+
+  function swatch(item) {
     var svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("viewBox", "0 0 20 20");
     svg.setAttribute("width", "18");
@@ -224,52 +226,37 @@
       hexagon: "5,2 15,2 19,10 15,18 5,18 1,10",
       star: "10,1 12.6,7 19,7.6 14.2,11.8 15.6,18.4 10,15 4.4,18.4 5.8,11.8 1,7.6 7.4,7"
     };
-    if (points[shape]) {
+    if (points[item.mark]) {
       mark = document.createElementNS(SVG, "polygon");
-      mark.setAttribute("points", points[shape]);
-    } else if (shape === "square") {
+      mark.setAttribute("points", points[item.mark]);
+    } else if (item.mark === "square") {
       mark = document.createElementNS(SVG, "rect");
       mark.setAttribute("x", "2"); mark.setAttribute("y", "2");
       mark.setAttribute("width", "16"); mark.setAttribute("height", "16");
-    } else if (shape === "line") {
+    } else if (item.mark === "line") {
       mark = document.createElementNS(SVG, "line");
       mark.setAttribute("x1", "1"); mark.setAttribute("y1", "10");
       mark.setAttribute("x2", "19"); mark.setAttribute("y2", "10");
-      mark.setAttribute("stroke-width", "3");
     } else {
       mark = document.createElementNS(SVG, "circle");
-      mark.setAttribute("cx", "10"); mark.setAttribute("cy", "10"); mark.setAttribute("r", "8");
+      mark.setAttribute("cx", "10"); mark.setAttribute("cy", "10");
+      mark.setAttribute("r", item.mark === "ring" ? "7" : "8");
     }
-    mark.setAttribute("fill", fill);
-    mark.setAttribute("stroke", stroke);
-    if (shape !== "line") { mark.setAttribute("stroke-width", "2"); }
-    if (dashed) { mark.setAttribute("stroke-dasharray", "3 2"); }
+    mark.setAttribute("fill", item.mark === "line" ? "none" : item.fill);
+    mark.setAttribute("stroke", item.stroke);
+    mark.setAttribute("stroke-width", item.mark === "line" || item.mark === "ring" ? "3" : "1.5");
+    if (DASHES[item.dash]) { mark.setAttribute("stroke-dasharray", DASHES[item.dash]); }
     svg.appendChild(mark);
     return svg;
   }
 
   var legend = document.getElementById("viz-legend");
-  function legendItem(swatch, text) {
-    var item = el("li");
-    item.appendChild(swatch);
-    item.appendChild(el("span", null, text));
-    legend.appendChild(item);
-  }
-  data.legend.kinds.forEach(function (k) { legendItem(shapeSwatch(k.shape, k.colour, "#555"), k.label); });
-  data.legend.roles.forEach(function (r) {
-    if (r.edge || r.role === "path" || r.role === "nearest" || r.role === "lost") {
-      legendItem(shapeSwatch("line", "none", r.colour, r.role === "cut" || r.role === "nearest"), r.label);
-    }
-    if (!r.edge) {
-      var filled = ["supplier", "dependent", "balanced"].indexOf(r.role) >= 0;
-      legendItem(shapeSwatch("dot", filled ? r.colour : "#ffffff", r.colour, r.role === "removed"),
-        r.label + (filled ? "" : " (outline)"));
-    }
+  data.legend.forEach(function (item) {
+    var entry = el("li");
+    entry.appendChild(swatch(item));
+    entry.appendChild(el("span", null, item.label));
+    legend.appendChild(entry);
   });
-  if (data.legend.dashedSanctions) {
-    legendItem(shapeSwatch("diamond", "#d62728", "#333", true), "dashed outline: not in force");
-  }
-  legendItem(shapeSwatch("line", "none", "#8a93a6"), "arrow: upstream \u2192 downstream, labelled by relation");
 
   // -- filters --------------------------------------------------------------------------
   var checked = {};
