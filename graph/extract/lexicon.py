@@ -79,6 +79,7 @@ _SPACES = re.compile(r"\s+")
 _ORG_CLASSES = (CG.Company, CG.Organization, CG.GovernmentBody)
 
 
+@functools.lru_cache(maxsize=65536)
 def norm_key(name: str) -> str:
     """Case-, punctuation- and article-insensitive key of a name.
 
@@ -96,6 +97,7 @@ def norm_key(name: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=65536)
 def strip_legal_suffix(name: str) -> str:
     """The name without trailing legal-form words.
 
@@ -170,6 +172,14 @@ class Lexicon:
         if iris and len(iris) == 1:
             return self.entries[iris[0]]
         return None
+
+    def lookup_cached(self, name: str) -> LexEntry | None:
+        """:meth:`lookup` remembered per name (the lexicon does not change after loading)."""
+        cache = self.__dict__.setdefault("_lookup_cache", {})
+        if name not in cache:
+            cache[name] = self.lookup(name)
+        found: LexEntry | None = cache[name]
+        return found
 
     def countries(self) -> list[LexEntry]:
         """All country entries."""

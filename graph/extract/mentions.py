@@ -568,7 +568,7 @@ class MentionFinder:
             while e > s and text[e - 1].isspace():
                 e -= 1
             words = words[:-1]
-        if len(words) > 2 and s == 0 and words[1] in ("of", "for") and self.lexicon.lookup(words[0]) is None:
+        if len(words) > 2 and s == 0 and words[1] in ("of", "for") and self.lexicon.lookup_cached(words[0]) is None:
             # "Shares of X Corp", "Exports of X": a sentence-opening common noun, not part of the name
             s = text.index(words[2], s)
             words = words[2:]
@@ -595,7 +595,7 @@ class MentionFinder:
             brand = match.group("brand")
             if brand and (brand.lower() in _NOT_NAME_START or brand.lower() in _MONTH_WORDS):
                 start = match.start("model")
-            elif brand and self.lexicon.lookup(brand) is not None:
+            elif brand and self.lexicon.lookup_cached(brand) is not None:
                 start = match.start("model")  # "Nvidia H20": the maker is its own mention
             s, e = sentence.start + start, sentence.start + match.end()
             if _overlaps(s, e, taken) or model in _NOT_MODELS:
@@ -630,7 +630,7 @@ class MentionFinder:
                     (
                         e
                         for e in (
-                            self.lexicon.lookup(f"{p} {phrase}")
+                            self.lexicon.lookup_cached(f"{p} {phrase}")
                             for p in ("Ministry of", "Department of", "Ministry for")
                         )
                         if e is not None and e.cls in _ORG_CLASSES
@@ -783,7 +783,7 @@ class MentionFinder:
     def _specific(self, mods: list[str], text: str, ms: int, hs: int) -> bool:
         caps = [m for m in mods if m[:1].isupper()]
         for word in caps:
-            if self.lexicon.lookup(word) is not None or word in self._demonyms:
+            if self.lexicon.lookup_cached(word) is not None or word in self._demonyms:
                 return False
             if word.upper() == word and len(word) <= 4:
                 return False  # "AI", "US"
@@ -993,12 +993,12 @@ class MentionFinder:
         words = mention.text.split()
         tail = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w ]+)$", mention.text)
         if tail and mention.cls == CG.GovernmentBody:
-            entry = self.lexicon.lookup(tail.group(1))
+            entry = self.lexicon.lookup_cached(tail.group(1))
             if entry is not None and entry.cls == CG.Country:
                 return replace(mention, countries=(entry.iri,), extra={**mention.extra, "demonym": "1"})
         for n in (2, 1):
             if len(words) > n:
-                entry = self.lexicon.lookup(" ".join(words[:n]))
+                entry = self.lexicon.lookup_cached(" ".join(words[:n]))
                 if entry is not None and entry.cls == CG.Country:
                     is_demonym = " ".join(words[:n]) in entry.demonyms
                     return replace(

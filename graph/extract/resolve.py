@@ -100,7 +100,7 @@ class Resolver:
     def _org_iri(self, mention: Mention, seen: dict[str, URIRef]) -> tuple[URIRef, str]:
         name = re.sub(r"^(?:the|The)\s+", "", mention.name or mention.text).strip()
         canonical = strip_legal_suffix(name)
-        entry = self.lexicon.lookup(name) or self.lexicon.lookup(canonical)
+        entry = self.lexicon.lookup_cached(name) or self.lexicon.lookup_cached(canonical)
         if entry is not None and entry.cls in _ORG:
             return entry.iri, entry.label
         key = norm_key(canonical)
@@ -152,7 +152,7 @@ class Resolver:
             return None
         demonym_country = None
         for word in mention.name.split():
-            entry = self.lexicon.lookup(word)
+            entry = self.lexicon.lookup_cached(word)
             if entry is not None and entry.cls == CG.Country:
                 demonym_country = entry.iri
         candidates = [
@@ -185,7 +185,7 @@ class Resolver:
         for m in reversed(earlier):
             if m.cls == CG.Person and leader and leader in m.text.split() and m.role:
                 for word in m.role.split():
-                    entry = self.lexicon.lookup(word)
+                    entry = self.lexicon.lookup_cached(word)
                     if entry is not None and entry.cls == CG.Country:
                         return replace(mention, iri=entry.iri, cls=CG.Country, kind="descr")
         if self._us is not None and (leader[:1].isupper() or not leader):
@@ -255,7 +255,7 @@ class Resolver:
                 country = next(
                     (
                         e
-                        for e in (self.lexicon.lookup(w) for w in m.name.split())
+                        for e in (self.lexicon.lookup_cached(w) for w in m.name.split())
                         if e is not None and e.cls == CG.Country
                     ),
                     None,
@@ -267,7 +267,7 @@ class Resolver:
                 target = self._antecedent(m, out)
                 if target is None:
                     name = re.sub(r"^(?:the|The)\s+", "", m.text)
-                    entry = self.lexicon.lookup(name)
+                    entry = self.lexicon.lookup_cached(name)
                     iri = entry.iri if entry is not None else mint_entity(CG.GovernmentBody, name)
                     labels.setdefault(iri, entry.label if entry is not None else name)
                     out.append(replace(m, kind="name", iri=iri, name=labels[iri], rule="named-description"))

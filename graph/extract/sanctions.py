@@ -354,7 +354,7 @@ class SanctionRules:
     def _as_government(self, mention: Mention) -> URIRef | None:
         if mention.cls == CG.Person:
             for word in (mention.role or "").split():
-                entry = self.lexicon.lookup(word)
+                entry = self.lexicon.lookup_cached(word)
                 if entry is not None and entry.cls == CG.Country:
                     return entry.iri
             return None
