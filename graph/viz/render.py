@@ -344,7 +344,7 @@ def _filters(view: View, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _vis_options(physics: bool, size: int, options: PageOptions) -> dict[str, Any]:
     net = Network(directed=True)
     net.force_atlas_2based(
-        gravity=-60, central_gravity=0.012, spring_length=110, spring_strength=0.06, damping=0.5, overlap=0.2
+        gravity=-90, central_gravity=0.01, spring_length=120, spring_strength=0.05, damping=0.5, overlap=0.4
     )
     vis: dict[str, Any] = json.loads(net.options.to_json())
     vis.pop("configure", None)
@@ -367,7 +367,7 @@ def _vis_options(physics: bool, size: int, options: PageOptions) -> dict[str, An
         "scaling": {"label": {"enabled": False}},
     }
     vis["nodes"] = {
-        "scaling": {"min": 8, "max": 30, "label": {"enabled": True, "min": 11, "max": 22, "drawThreshold": 5}},
+        "scaling": {"min": 8, "max": 30, "label": {"enabled": True, "min": 11, "max": 18, "drawThreshold": 5}},
         "font": {"size": 13, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
     }
     vis["interaction"] = {
@@ -406,7 +406,7 @@ def page_data(view: View, options: PageOptions | None = None) -> dict[str, Any]:
             extra["modes"] = {mode: _node_look(node, view, mode) for mode in view.modes}
         net.add_node(
             keys[node.iri],
-            label=_short(node.label),
+            label=_short(node.caption or node.label),
             shape=style.shape,
             value=max(node.size, 0.5),
             name=node.label,

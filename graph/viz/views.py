@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -63,7 +64,7 @@ class VizNode:
     """An entity on a page."""
 
     iri: str
-    label: str
+    label: str  # the full name (tooltips, search)
     kind: str  # style kind (graph.viz.styles)
     types: tuple[str, ...]
     sources: tuple[str, ...]
@@ -71,6 +72,7 @@ class VizNode:
     role: str | None = None  # focus, path, removed, lost, ... (graph.viz.styles.ROLE_STYLES)
     status: str | None = None  # for sanctions
     details: tuple[tuple[str, str], ...] = ()  # lines of the tooltip
+    caption: str | None = None  # drawn under the node instead of the name (a sanction named by its sentence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +157,25 @@ def _details(G: nx.MultiDiGraph, node: str) -> tuple[tuple[str, str], ...]:
     return tuple(lines)
 
 
+#: how the extractor names a sanction it only knows by its sentence ("export control: In 2022, ...")
+_SENTENCE_NAME = re.compile(r"^(sanction|export control|entity listing|tariff|exemption|counter-sanction): ")
+
+
+def _sanction_caption(G: nx.MultiDiGraph, node: str) -> str | None:
+    """``United States export control 2022-10`` for a sanction named by its sentence, else None."""
+    found = _SENTENCE_NAME.match(_label(G, node))
+    if not found:
+        return None
+    imposers = sorted(_label(G, u) for u, _, key in G.in_edges(node, keys=True) if key == "imposedBy")
+    who = " & ".join(imposers[:2]) + (" & others" if len(imposers) > 2 else "")
+    when = str(G.nodes[node].get("date") or "")[:7]
+    return " ".join(part for part in (who, found.group(1), when) if part)
+
+
 def _node(G: nx.MultiDiGraph, node: str, *, role: str | None = None, size: float | None = None) -> VizNode:
     data = G.nodes[node]
     types = tuple(data.get("types", ()))
+    sanction = is_sanction(G, node)
     return VizNode(
         iri=node,
         label=_label(G, node),
@@ -166,8 +184,9 @@ def _node(G: nx.MultiDiGraph, node: str, *, role: str | None = None, size: float
         sources=tuple(data.get("sources", ())),
         size=math.sqrt(_degree(G, node)) + 1.0 if size is None else size,
         role=role,
-        status=data.get("status") if is_sanction(G, node) else None,
+        status=data.get("status") if sanction else None,
         details=_details(G, node),
+        caption=_sanction_caption(G, node) if sanction else None,
     )
 
 
@@ -409,8 +428,7 @@ def sanctions_view(G: nx.MultiDiGraph, *, statuses: Iterable[str] | None = None)
                 kept[other] = None
                 fact = VizFact("exempts", "exempts", "sanction", 1.0, ())
                 exempt.append(VizEdge(s, other, (fact,), "exempt"))
-    size = {s: math.sqrt(G.out_degree(s)) + 1.0 for s in sanctions}
-    nodes = [_node(G, n, size=size.get(n, 1.0)) for n in kept]
+    nodes = [_node(G, n) for n in kept]
     edges = _edges_among(G, kept, frozenset({"sanction"}), roles) + exempt
     notices = _filters_notice(G)
     if wanted is not None:

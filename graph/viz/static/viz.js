@@ -181,9 +181,12 @@
     var wanted = text.trim().toLowerCase();
     if (!wanted) { return null; }
     var visible = nodes.get({ filter: function (n) { return !n.hidden; } });
-    var exact = visible.filter(function (n) { return n.name.toLowerCase() === wanted; });
+    function texts(n) { return [n.name.toLowerCase(), String(n.label).toLowerCase()]; }
+    var exact = visible.filter(function (n) { return texts(n).indexOf(wanted) >= 0; });
     if (exact.length) { return exact[0]; }
-    var part = visible.filter(function (n) { return n.name.toLowerCase().indexOf(wanted) >= 0; });
+    var part = visible.filter(function (n) {
+      return texts(n).some(function (t) { return t.indexOf(wanted) >= 0; });
+    });
     part.sort(function (a, b) { return (b.value || 0) - (a.value || 0); });
     return part.length ? part[0] : null;
   }

@@ -1,0 +1,275 @@
+"""Interactive graph pages under ``/viz``: the views of :mod:`graph.viz`, served as HTML.
+
+``/viz/overview``, ``/viz/entity/{id}``, ``/viz/path``, ``/viz/sanctions``,
+``/viz/whatif`` and ``/viz/countries`` answer with a page that loads only
+``/viz/static/`` files (vis-network from pyvis's package and the page
+script), under a Content-Security-Policy that allows no other source, no
+inline script and no connection. Names resolve like ``/entities/{id}``;
+entity ids in the path must be chipgraph local ids (``org/smic``) of an
+entity in the graph. Pages are cached until the next write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+import networkx as nx
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from pydantic import BaseModel, ConfigDict
+
+from api.deps import ServicesDep
+from graph.analytics import projection
+from graph.analytics.project import SOURCE_KINDS
+from graph.errors import EntityNotFound, InvalidParameter
+from graph.ids import ID_BASE, local_id
+from graph.viz import (
+    PageOptions,
+    View,
+    asset_path,
+    countries_view,
+    entity_view,
+    overview_view,
+    page_csp,
+    path_view,
+    render_page,
+    sanctions_view,
+    whatif_view,
+)
+from graph.viz.views import MAX_DEPTH
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/viz", tags=["pages"])
+
+#: a chipgraph local id: slash-separated segments of letters, digits, '.', '_', '-' (never '..' alone)
+LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}(/[A-Za-z0-9][A-Za-z0-9._-]{0,199}){0,4}")
+_HTML: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {}}, "description": "An interactive graph page."}
+}
+_HEADERS = {
+    "Content-Security-Policy": page_csp(),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+
+class PageFilters(BaseModel):
+    """What every page can be filtered by (the CLI's --as-of, --min-confidence, --source)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    as_of: str | None = None
+    min_confidence: float = 0.0
+    source_kind: list[str] | None = None
+
+
+def page_filters(
+    as_of: Annotated[
+        str | None,
+        Query(max_length=10, description="Facts known and sanctions in force on this date (YYYY[-MM[-DD]])."),
+    ] = None,
+    min_confidence: Annotated[float, Query(ge=0.0, le=1.0, description="Drop evidence below this confidence.")] = 0.0,
+    source_kind: Annotated[
+        list[str] | None, Query(description=f"Only facts from these sources ({', '.join(SOURCE_KINDS)}); repeatable.")
+    ] = None,
+) -> PageFilters:
+    for kind in source_kind or ():
+        if kind not in SOURCE_KINDS:
+            raise InvalidParameter(f"unknown source kind {kind!r}; use {', '.join(SOURCE_KINDS)}")
+    return PageFilters(as_of=as_of, min_confidence=min_confidence, source_kind=source_kind)
+
+
+FiltersDep = Annotated[PageFilters, Depends(page_filters)]
+
+
+class _Page:
+    """The projection for one request's filters, and names resolved on it."""
+
+    def __init__(self, services: ServicesDep, filters: PageFilters) -> None:
+        self.services = services
+        try:
+            self.G: nx.MultiDiGraph = projection(
+                services.kg,
+                as_of=filters.as_of,
+                min_confidence=filters.min_confidence,
+                sources=filters.source_kind or None,
+            )
+        except ValueError as exc:
+            raise InvalidParameter(str(exc)) from exc
+
+    def resolve(self, text: str) -> str:
+        iri = text if text in self.G else self.services.index.resolve(text)
+        return self.present(iri)
+
+    def present(self, iri: str) -> str:
+        if iri not in self.G:
+            raise EntityNotFound(
+                f"{self.services.index.label(iri)} ({local_id(iri) or iri}) is not in the analysed graph"
+            )
+        return iri
+
+
+async def _page(
+    request: Request, services: ServicesDep, filters: PageFilters, build: Callable[[_Page], View]
+) -> HTMLResponse:
+    """Render (or reuse, until the next write) the page a request asks for."""
+    key = ("viz", request.url.path, tuple(sorted(request.query_params.multi_items())))
+
+    def render() -> str:
+        options = PageOptions(
+            standalone=False,
+            asset_base="/viz/static/",
+            link_base="",
+            physics_iterations=services.settings.viz_physics_iterations,
+            nav=True,
+        )
+        return render_page(build(_Page(services, filters)), options)
+
+    html = await run_in_threadpool(services.cache.get_or_compute, key, render)
+    return HTMLResponse(html, headers=_HEADERS)
+
+
+@router.get("/static/{name}", include_in_schema=False)
+async def static_asset(name: str) -> FileResponse:
+    """vis-network and the page script and styles; no other file is served here."""
+    path = asset_path(name)
+    media = "text/css" if name.endswith(".css") else "text/javascript"
+    return FileResponse(
+        path,
+        media_type=media,
+        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("/overview", summary="Overview page", response_class=HTMLResponse, responses=_HTML)
+async def overview(
+    request: Request,
+    services: ServicesDep,
+    filters: FiltersDep,
+    max_nodes: Annotated[
+        int | None, Query(ge=10, le=5000, description="Most nodes drawn (default: the viz_max_nodes setting).")
+    ] = None,
+) -> HTMLResponse:
+    """The most connected entities, with a visible notice of what was left out."""
+    limit = max_nodes or services.settings.viz_max_nodes
+    return await _page(request, services, filters, lambda p: overview_view(p.G, max_nodes=limit))
+
+
+@router.get("/entity", summary="Open an entity's page by name", responses={303: {"description": "The entity page."}})
+async def entity_by_name(
+    services: ServicesDep,
+    filters: FiltersDep,
+    name: Annotated[str, Query(min_length=1, max_length=300, description="Name, alias or id of the entity.")],
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Hops around the entity.")] = 1,
+) -> RedirectResponse:
+    """Redirect to ``/viz/entity/{id}`` for the entity a name stands for."""
+    iri = await run_in_threadpool(services.index.resolve, name)
+    local = local_id(iri)
+    if local is None or not LOCAL_ID.fullmatch(local):
+        raise EntityNotFound(f"no entity named {name!r}")
+    query = {"depth": str(depth), **filters.model_dump(exclude_defaults=True)}
+    return RedirectResponse(f"/viz/entity/{quote(local)}?{urlencode(query, doseq=True)}", status_code=303)
+
+
+@router.get(
+    "/entity/{entity_id:path}", summary="Entity neighbourhood page", response_class=HTMLResponse, responses=_HTML
+)
+async def entity(
+    request: Request,
+    services: ServicesDep,
+    filters: FiltersDep,
+    entity_id: str,
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Hops around the entity (1-3).")] = 1,
+    max_nodes: Annotated[int | None, Query(ge=10, le=5000, description="Most nodes drawn.")] = None,
+) -> HTMLResponse:
+    """Everything within ``depth`` hops of the entity ``entity_id`` (a local id such as ``org/smic``)."""
+    if not LOCAL_ID.fullmatch(entity_id):
+        raise InvalidParameter("an entity id is a chipgraph local id such as org/smic")
+    iri = ID_BASE + entity_id
+    limit = max_nodes or services.settings.viz_max_nodes
+    return await _page(
+        request, services, filters, lambda p: entity_view(p.G, p.present(iri), depth=depth, max_nodes=limit)
+    )
+
+
+@router.get("/path", summary="Dependency path page", response_class=HTMLResponse, responses=_HTML)
+async def path(
+    request: Request,
+    services: ServicesDep,
+    filters: FiltersDep,
+    source: Annotated[str, Query(min_length=1, max_length=300, description="Upstream entity (name, alias or id).")],
+    target: Annotated[str, Query(min_length=1, max_length=300, description="Downstream entity.")],
+    k: Annotated[int, Query(ge=1, le=20, description="Most paths.")] = 3,
+    max_hops: Annotated[int, Query(ge=1, le=12, description="Longest path.")] = 6,
+    context: Annotated[int, Query(ge=0, le=500, description="Neighbours drawn around the paths.")] = 40,
+) -> HTMLResponse:
+    """The ``k`` dependency paths from ``source`` to ``target``, highlighted on their neighbourhood."""
+    return await _page(
+        request,
+        services,
+        filters,
+        lambda p: path_view(p.G, p.resolve(source), p.resolve(target), k=k, max_hops=max_hops, context=context),
+    )
+
+
+@router.get("/sanctions", summary="Sanctions page", response_class=HTMLResponse, responses=_HTML)
+async def sanctions(
+    request: Request,
+    services: ServicesDep,
+    filters: FiltersDep,
+    status: Annotated[
+        list[str] | None, Query(description="Keep sanctions with this status (InForce, Proposed...); repeatable.")
+    ] = None,
+) -> HTMLResponse:
+    """Imposers -> sanctions -> targets and restricted items; ``as_of`` gives the measures in force then."""
+    return await _page(request, services, filters, lambda p: sanctions_view(p.G, statuses=status or None))
+
+
+@router.get("/whatif", summary="What-if page", response_class=HTMLResponse, responses=_HTML)
+async def whatif(
+    request: Request,
+    services: ServicesDep,
+    filters: FiltersDep,
+    remove: Annotated[
+        list[str] | None, Query(description="Country (exports stop), sanction (takes effect) or entity; repeatable.")
+    ] = None,
+    cut: Annotated[list[str] | None, Query(description="'A:B' cuts the edges between A and B; repeatable.")] = None,
+    input_class: Annotated[
+        str, Query(max_length=200, description="cg: class (Equipment) or label text.")
+    ] = "Equipment",
+) -> HTMLResponse:
+    """A scenario before and after: cut edges, lost paths, entities that lose their inputs."""
+    pairs = []
+    for text in cut or ():
+        if ":" not in text:
+            raise InvalidParameter(f"a cut is 'A:B', not {text!r}")
+        a, b = text.split(":", 1)
+        pairs.append((a.strip(), b.strip()))
+    return await _page(
+        request,
+        services,
+        filters,
+        lambda p: whatif_view(
+            p.G,
+            remove=[p.resolve(r) for r in remove or ()],
+            cut=[(p.resolve(a), p.resolve(b)) for a, b in pairs],
+            input_class=input_class,
+        ),
+    )
+
+
+@router.get("/countries", summary="Country page", response_class=HTMLResponse, responses=_HTML)
+async def countries(
+    request: Request,
+    services: ServicesDep,
+    filters: FiltersDep,
+    top: Annotated[int, Query(ge=2, le=300, description="Most countries drawn.")] = 40,
+) -> HTMLResponse:
+    """Countries sized by their role, arrows weighted by supply links between their entities."""
+    return await _page(request, services, filters, lambda p: countries_view(p.G, top=top))
