@@ -580,11 +580,13 @@ def countries_view(G: nx.MultiDiGraph, *, top: int = 40, layers: Iterable[str] |
     for cell in matrix.cells:
         if cell.supplier == cell.dependent or cell.supplier not in shown or cell.dependent not in shown:
             continue
-        caption = f"{cell.count} link{'s' if cell.count != 1 else ''}"
+        parts = [f"{cell.count} link{'s' if cell.count != 1 else ''}"] if cell.count else []
         if cell.weight:
-            caption += f" \u00b7 share {cell.weight:.2f}"
+            parts.append(f"share {cell.weight:.2f}")
+        caption = " \u00b7 ".join(parts)
         facts = tuple(examples.get((cell.supplier, cell.dependent), ()))
-        edges.append(VizEdge(cell.supplier, cell.dependent, facts, None, float(cell.count), caption))
+        weight = float(cell.count) + (cell.weight or 0.0)
+        edges.append(VizEdge(cell.supplier, cell.dependent, facts, None, weight, caption))
     notices = _filters_notice(G)
     if len(totals) > top:
         notices.append(f"The {top} most involved of {len(totals)} countries are shown.")

@@ -2,7 +2,7 @@
  * legend, search, filters, tooltips, scenario modes and path highlighting.
  *
  * Every text shown comes from the data block and is written with textContent
- * (never innerHTML), so names and sentences from articles stay text. */
+ * (no HTML parsing anywhere), so names and sentences from articles stay text. */
 (function () {
   "use strict";
 
