@@ -1,14 +1,8 @@
-"""Seed scenarios end to end: the five seed articles, extracted, then analysed.
-
-Skips while the extractor (issue 3) cannot run, or does not yet extract the
-gold facts these scenarios stand on (SMIC manufactures for Huawei, SMIC uses
-the US and Dutch-made machinery). Set CHIPGRAPH_SEED_ANALYTICS=1 to run them
-regardless (the lead turns them on once extraction is there).
-"""
+"""Seed scenarios end to end: the five seed articles, extracted with the real
+extractor, then analysed (the mission's questions on the seed graph)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -21,34 +15,13 @@ from graph.settings import Settings
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
-def _extractor_problem() -> str | None:
-    try:
-        from graph.extract import load_extractor
-
-        load_extractor(Settings(backend="memory"))
-    except Exception as exc:  # any failure to set up the extractor means: not available yet
-        return f"the extractor is not available yet ({type(exc).__name__}: {exc})"
-    return None
-
-
 @pytest.fixture(scope="module")
 def seeded():
-    problem = _extractor_problem()
-    if problem:
-        pytest.skip(problem)
     kg = KnowledgeGraph.open(Settings(backend="memory", seeds=SEEDS))
     results = kg.ingest_paths([SEEDS])
     assert all(r.status != "failed" for r in results), [r.error for r in results if r.error]
     index = EntityIndex(kg.store)
     G = projection(kg)
-    if not os.environ.get("CHIPGRAPH_SEED_ANALYTICS"):
-        smic, huawei = index.resolve("SMIC"), index.resolve("Huawei")
-        supply_in = {u for u, _, layer in G.in_edges(smic, data="layer") if layer == "supply"}
-        if not (G.has_edge(smic, huawei) and any("Equipment" in G.nodes[u]["types"] for u in supply_in)):
-            pytest.skip(
-                "the extractor does not yet extract the gold facts the seed scenarios need "
-                "(SMIC manufacturesFor Huawei; SMIC uses equipment); set CHIPGRAPH_SEED_ANALYTICS=1 to run anyway"
-            )
     return kg, index, G
 
 
