@@ -306,15 +306,15 @@ def _legend(view: View) -> list[dict[str, Any]]:
     for role in ROLE_STYLES:
         if role.edge and role.role in edge_roles:
             items.append({"mark": "line", "stroke": role.colour, "dash": role.line, "label": role.edge})
-    items.append(
-        {
-            "mark": "line",
-            "stroke": "#8a93a6",
-            "dash": "solid",
-            "label": "arrow: upstream \u2192 downstream, labelled by relation",
-        }
-    )
+    items.append({"mark": "line", "stroke": "#8a93a6", "dash": "solid", "label": _ARROWS.get(view.kind, _ARROWS[""])})
     return items
+
+
+_ARROWS = {
+    "countries": "arrow: supplier country \u2192 dependent country, wider with more supply links",
+    "sanctions": "arrow: imposer \u2192 sanction \u2192 target or restricted item",
+    "": "arrow: upstream \u2192 downstream (what depends on it), labelled by relation",
+}
 
 
 def _filters(view: View, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -366,8 +366,13 @@ def _vis_options(physics: bool, size: int, options: PageOptions) -> dict[str, An
         "hoverWidth": 1.0,
         "scaling": {"label": {"enabled": False}},
     }
+    # big pages open zoomed far out: larger hubs and labels keep their names readable there
     vis["nodes"] = {
-        "scaling": {"min": 8, "max": 30, "label": {"enabled": True, "min": 11, "max": 18, "drawThreshold": 5}},
+        "scaling": {
+            "min": 8,
+            "max": 56 if big else 30,
+            "label": {"enabled": True, "min": 11, "max": 40 if big else 18, "drawThreshold": 5, "maxVisible": 24},
+        },
         "font": {"size": 13, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
     }
     vis["interaction"] = {
