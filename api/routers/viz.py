@@ -23,6 +23,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import ServicesDep
+from api.schemas import ProblemOut
 from graph.analytics import projection
 from graph.analytics.project import SOURCE_KINDS
 from graph.errors import EntityNotFound, InvalidParameter
@@ -49,7 +50,9 @@ router = APIRouter(prefix="/viz", tags=["pages"])
 #: a chipgraph local id: slash-separated segments of letters, digits, '.', '_', '-' (never '..' alone)
 LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}(/[A-Za-z0-9][A-Za-z0-9._-]{0,199}){0,4}")
 _HTML: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/html": {}}, "description": "An interactive graph page."}
+    200: {"content": {"text/html": {}}, "description": "An interactive graph page."},
+    400: {"model": ProblemOut, "description": "A parameter or entity id chipgraph cannot use."},
+    404: {"model": ProblemOut, "description": "No such entity in the analysed graph."},
 }
 _HEADERS = {
     "Content-Security-Policy": page_csp(),
@@ -161,7 +164,11 @@ async def overview(
     return await _page(request, services, filters, lambda p: overview_view(p.G, max_nodes=limit))
 
 
-@router.get("/entity", summary="Open an entity's page by name", responses={303: {"description": "The entity page."}})
+@router.get(
+    "/entity",
+    summary="Open an entity's page by name",
+    responses={303: {"description": "The entity page."}, 400: _HTML[400], 404: _HTML[404]},
+)
 async def entity_by_name(
     services: ServicesDep,
     filters: FiltersDep,
