@@ -415,7 +415,8 @@ class Aligner:
         for alignment in self._records.values():
             sources = tuple(sorted(set(existing.get(alignment.iri, ()))))
             entries.append(replace(alignment, existing=sources))
-        entries.sort(key=lambda a: (a.kind, a.key))
+        order = {"organization": 0, "input": 1, "country": 2}
+        entries.sort(key=lambda a: (order.get(a.kind, 3), a.key))
         misses = tuple(self._near_misses(entries, news_names or {}))
         return AlignmentReport(self.dataset, tuple(entries), misses, tuple(self.notes))
 
