@@ -1,7 +1,8 @@
 """Interactive graph pages: views of the projection drawn with vis-network through pyvis.
 
 :mod:`graph.viz.views` selects what a page shows (overview, entity
-neighbourhood, dependency paths, sanctions, what-if, countries);
+neighbourhood, dependency paths, sanctions, what-if, countries) as the records
+of :mod:`graph.viz.model`; :mod:`graph.viz.looks` decides how they look;
 :mod:`graph.viz.render` turns a view into a safe, offline HTML page (the only
 module importing pyvis); :mod:`graph.viz.files` writes pages where they may go.
 
@@ -13,12 +14,9 @@ module importing pyvis); :mod:`graph.viz.files` writes pages where they may go.
 """
 
 from graph.viz.files import safe_output_path, write_page
+from graph.viz.model import View, VizEdge, VizFact, VizNode
 from graph.viz.render import ASSETS, PageOptions, asset_path, page_csp, page_data, render_page
 from graph.viz.views import (
-    View,
-    VizEdge,
-    VizFact,
-    VizNode,
     countries_view,
     entity_view,
     overview_view,

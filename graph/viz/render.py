@@ -47,8 +47,9 @@ from graph.analytics.results import EdgeEvidence
 from graph.errors import NotFound
 from graph.ids import article_id_of, is_article_iri, local_id
 from graph.viz.layout import PHYSICS_NODE_LIMIT, spring_layout
-from graph.viz.styles import FILL_ROLES, ROLE_STYLES, SOURCE_LABELS, STATUS_LABELS, STYLES, style_of
-from graph.viz.views import View, VizEdge, VizFact, VizNode
+from graph.viz.looks import edge_look, legend, node_look
+from graph.viz.model import View, VizFact
+from graph.viz.styles import SOURCE_LABELS, STATUS_LABELS, STYLES, style_of
 
 __all__ = [
     "ASSETS",
@@ -207,114 +208,8 @@ def _fact(fact: VizFact, options: PageOptions) -> dict[str, Any]:
     }
 
 
-def _rgba(colour: str, alpha: float) -> str:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
-_ROLE = {r.role: r for r in ROLE_STYLES}
-_NODE_MARKS = frozenset(r.role for r in ROLE_STYLES if r.node and r.role not in FILL_ROLES)
-_LINE_DASHES: dict[str, Any] = {"solid": False, "dashed": [8, 5], "dotted": [2, 5]}
-#: roles that only show after a scenario is applied
-_AFTER_ONLY = frozenset({"removed", "lost", "lost-some", "cut", "surviving"})
-
-
-def _node_look(node: VizNode, view: View, mode: str | None) -> dict[str, Any]:
-    """vis options of a node in a mode (``None``: the view has no modes)."""
-    base = _ROLE[node.role].colour if node.role in FILL_ROLES else style_of(node.kind).colour
-    faint = view.dim_others and node.role is None
-    role = None if mode == "before" and node.role in _AFTER_ONLY else node.role
-    marked = role in _NODE_MARKS
-    fill = _rgba(base, 0.35) if faint or (mode == "after" and role == "removed") else base
-    border = _ROLE[role].colour if marked and role else _rgba("#000000", 0.35)
-    return {
-        "color": {
-            "background": fill,
-            "border": border,
-            "highlight": {"background": base, "border": "#111111"},
-            "hover": {"background": base, "border": "#111111"},
-        },
-        "borderWidth": 4 if marked else 1.2,
-        "font": {"color": "#9aa3b2" if faint else "#1d2330"},
-        "shapeProperties": {"borderDashes": [6, 4] if role == "removed" or _dashed_status(node) else False},
-    }
-
-
-def _dashed_status(node: VizNode) -> bool:
-    return node.kind == "Sanction" and (node.status or "") not in ("InForce", "Extended")
-
-
-def _edge_look(edge: VizEdge, view: View, mode: str | None, width: float) -> dict[str, Any]:
-    """vis options of an arrow in a mode."""
-    role = None if mode == "before" and edge.role in _AFTER_ONLY else edge.role
-    faint = view.dim_others and edge.role is None
-    colour = "#c3c8d2" if faint else "#8a93a6"
-    label = edge.label
-    dashes: Any = False
-    if role is not None:
-        style = _ROLE[role]
-        colour, dashes = style.colour, _LINE_DASHES[style.line]
-        if role in ("path", "lost", "surviving", "nearest"):
-            width += 2.5
-    if mode == "before" and edge.role == "lost":
-        colour, width = _rgba(_ROLE["lost"].colour, 0.55), width + 1.5  # a working path, about to be lost
-    if role == "cut":
-        label = "\u2715 " + label
-    return {
-        "label": label,
-        "width": width,
-        "dashes": dashes,
-        "color": {"color": colour, "highlight": "#111111", "hover": "#1d2330", "inherit": False},
-        "font": {"color": "#b0b6c2" if faint else "#4a5468"},
-    }
-
-
 def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "\u2026"
-
-
-def _legend(view: View) -> list[dict[str, Any]]:
-    """Legend entries: kinds (shape and colour), then node marks, then arrow marks."""
-    items: list[dict[str, Any]] = []
-    kinds = {n.kind for n in view.nodes}
-    filled = {n.kind for n in view.nodes if n.role in FILL_ROLES}
-    for style in STYLES:
-        if style.kind in kinds:
-            colour = "#dde2ea" if style.kind in filled else style.colour
-            items.append({"mark": style.shape, "fill": colour, "stroke": "#555555", "label": style.label})
-    node_roles = {n.role for n in view.nodes}
-    edge_roles = {e.role for e in view.edges}
-    for role in ROLE_STYLES:
-        if role.node and role.role in node_roles:
-            if role.role in FILL_ROLES:
-                items.append({"mark": "dot", "fill": role.colour, "stroke": role.colour, "label": role.node})
-            else:
-                dash = "dashed" if role.role == "removed" else "solid"
-                items.append(
-                    {"mark": "ring", "fill": "#ffffff", "stroke": role.colour, "dash": dash, "label": role.node}
-                )
-    if any(_dashed_status(n) for n in view.nodes):
-        items.append(
-            {
-                "mark": "ring",
-                "fill": "#ffffff",
-                "stroke": "#555555",
-                "dash": "dashed",
-                "label": "sanction not (or no longer) in force",
-            }
-        )
-    for role in ROLE_STYLES:
-        if role.edge and role.role in edge_roles:
-            items.append({"mark": "line", "stroke": role.colour, "dash": role.line, "label": role.edge})
-    items.append({"mark": "line", "stroke": "#8a93a6", "dash": "solid", "label": _ARROWS.get(view.kind, _ARROWS[""])})
-    return items
-
-
-_ARROWS = {
-    "countries": "arrow: supplier country \u2192 dependent country, wider with more supply links",
-    "sanctions": "arrow: imposer \u2192 sanction \u2192 target or restricted item",
-    "": "arrow: upstream \u2192 downstream (what depends on it), labelled by relation",
-}
 
 
 def _filters(view: View, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -403,12 +298,12 @@ def page_data(view: View, options: PageOptions | None = None) -> dict[str, Any]:
     default_mode = view.modes[-1] if view.modes else None
     for node in view.nodes:
         style = style_of(node.kind)
-        look = _node_look(node, view, default_mode)
+        look = node_look(node, view, default_mode)
         extra: dict[str, Any] = {}
         if node.iri in keys and keys[node.iri] in positions:
             extra.update(x=positions[keys[node.iri]][0], y=positions[keys[node.iri]][1], physics=False)
         if view.modes:
-            extra["modes"] = {mode: _node_look(node, view, mode) for mode in view.modes}
+            extra["modes"] = {mode: node_look(node, view, mode) for mode in view.modes}
         net.add_node(
             keys[node.iri],
             label=_short(node.caption or node.label),
@@ -430,7 +325,7 @@ def page_data(view: View, options: PageOptions | None = None) -> dict[str, Any]:
         width = 1.2 + (5.0 * edge.weight / top if top > 1 else 0.0)
         extra = {}
         if view.modes:
-            extra["modes"] = {mode: _edge_look(edge, view, mode, width) for mode in view.modes}
+            extra["modes"] = {mode: edge_look(edge, view, mode, width) for mode in view.modes}
         net.add_edge(
             keys[edge.source],
             keys[edge.target],
@@ -438,7 +333,7 @@ def page_data(view: View, options: PageOptions | None = None) -> dict[str, Any]:
             role=edge.role,
             sources=list(edge.sources),
             facts=[_fact(f, options) for f in edge.facts],
-            **_edge_look(edge, view, default_mode, width),
+            **edge_look(edge, view, default_mode, width),
             **extra,
         )
     edge_ids: dict[tuple[str, str], str] = {(e["from"], e["to"]): e["id"] for e in net.edges}
@@ -463,7 +358,7 @@ def page_data(view: View, options: PageOptions | None = None) -> dict[str, Any]:
         "options": _vis_options(physics, size, options),
         "nodes": net.nodes,
         "edges": net.edges,
-        "legend": _legend(view),
+        "legend": legend(view),
         "filters": _filters(view, net.edges),
         "paths": paths,
     }

@@ -3,8 +3,8 @@
 Every view is a function of a projection (:mod:`graph.analytics.project`)
 returning a :class:`View`: nodes with their kind and role, edges with the
 facts (and evidence) they stand for, visible notices of what was left out,
-and a short summary. Nothing here draws; :mod:`graph.viz.render` turns a view
-into a page.
+and a short summary (the records are in :mod:`graph.viz.model`). Nothing
+here draws; :mod:`graph.viz.render` turns a view into a page.
 
 * :func:`overview_view`: the most connected ``max_nodes`` entities;
 * :func:`entity_view`: everything within ``depth`` hops of an entity;
@@ -27,20 +27,32 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import networkx as nx
 
 from graph.analytics.countries import country_matrix
 from graph.analytics.paths import dependency_paths, neighbours
 from graph.analytics.project import ATTRIBUTION_PREDICATES, LAYERS, PROVIDES, find_node, is_sanction, resolve_layers
-from graph.analytics.results import DependencyPath, EdgeEvidence
+from graph.analytics.results import DependencyPath
 from graph.analytics.scenarios import what_if
 from graph.errors import InvalidParameter
-from graph.viz.styles import SOURCE_LABELS, STATUS_LABELS, kind_of, style_of
+from graph.viz.model import (
+    View,
+    VizEdge,
+    VizFact,
+    VizNode,
+    count_by_kind,
+    degree,
+    edges_among,
+    filters_notice,
+    focus_largest,
+    node_label,
+    ranked,
+    viz_node,
+)
+from graph.viz.styles import STATUS_LABELS
 
 __all__ = [
     "MAX_DEPTH",
@@ -59,195 +71,6 @@ __all__ = [
 MAX_DEPTH = 3
 
 
-@dataclass(frozen=True, slots=True)
-class VizNode:
-    """An entity on a page."""
-
-    iri: str
-    label: str  # the full name (tooltips, search)
-    kind: str  # style kind (graph.viz.styles)
-    types: tuple[str, ...]
-    sources: tuple[str, ...]
-    size: float = 1.0  # relative; drawn between the page's smallest and largest node
-    role: str | None = None  # focus, path, removed, lost, ... (graph.viz.styles.ROLE_STYLES)
-    status: str | None = None  # for sanctions
-    details: tuple[tuple[str, str], ...] = ()  # lines of the tooltip
-    caption: str | None = None  # drawn under the node instead of the name (a sanction named by its sentence)
-
-
-@dataclass(frozen=True, slots=True)
-class VizFact:
-    """One projected edge (predicate) an arrow on the page stands for."""
-
-    predicate: str
-    label: str
-    layer: str
-    confidence: float
-    evidence: tuple[EdgeEvidence, ...]
-    share: float | None = None
-    between: tuple[str, str] | None = None  # the entities it joins, when the arrow aggregates (country view)
-
-
-@dataclass(frozen=True, slots=True)
-class VizEdge:
-    """An arrow from ``source`` to ``target`` (IRIs) standing for one or more facts."""
-
-    source: str
-    target: str
-    facts: tuple[VizFact, ...]
-    role: str | None = None  # path, nearest, cut, lost, surviving, exempt
-    weight: float = 1.0
-    caption: str | None = None  # label drawn on the arrow; default the facts' labels
-
-    @property
-    def label(self) -> str:
-        """What the arrow reads, e.g. ``supplies to / uses``."""
-        return self.caption or " / ".join(dict.fromkeys(f.label for f in self.facts))
-
-    @property
-    def sources(self) -> tuple[str, ...]:
-        """Kinds of source behind the arrow (news, reference, eto, supplybench)."""
-        return tuple(sorted({e.source for f in self.facts for e in f.evidence}))
-
-
-@dataclass(frozen=True)
-class View:
-    """Everything a page shows."""
-
-    kind: str  # overview, entity, path, sanctions, whatif, countries
-    title: str
-    description: str
-    nodes: tuple[VizNode, ...]
-    edges: tuple[VizEdge, ...]
-    notices: tuple[str, ...] = ()  # what was left out, filters applied, nothing found...
-    summary: tuple[tuple[str, str], ...] = ()
-    paths: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (description, node IRIs) the page can highlight
-    modes: tuple[str, ...] = ()  # e.g. ("before", "after") for scenarios
-    dim_others: bool = False  # draw nodes and edges without a role faintly
-    params: dict[str, str] = field(default_factory=dict)  # what the view was asked for (for the heading)
-
-
-# -- building blocks --------------------------------------------------------------------
-
-
-def _label(G: nx.MultiDiGraph, node: str) -> str:
-    return str(G.nodes[node].get("label") or node.rsplit("/", 1)[-1])
-
-
-def _degree(G: nx.MultiDiGraph, node: str) -> int:
-    return len(set(G._succ[node]) | set(G._pred[node]))
-
-
-def _details(G: nx.MultiDiGraph, node: str) -> tuple[tuple[str, str], ...]:
-    data = G.nodes[node]
-    lines = [("Types", ", ".join(data.get("types", ())) or "Entity")]
-    country = data.get("country")
-    if country and country != node and country in G:
-        lines.append(("Country", _label(G, country)))
-    if data.get("sources"):
-        lines.append(("Sources", ", ".join(SOURCE_LABELS.get(s, s) for s in data["sources"])))
-    if is_sanction(G, node):
-        lines.append(("Status", STATUS_LABELS.get(data.get("status") or "", "unknown")))
-        for key, name in (("date", "Date"), ("end_date", "Ended"), ("node_threshold", "Node threshold")):
-            if data.get(key):
-                lines.append((name, str(data[key])))
-        if data.get("threshold_nm") is not None:
-            lines.append(("Threshold", f"{data['threshold_nm']:g} nm"))
-    lines.append(("Connections", str(_degree(G, node))))
-    return tuple(lines)
-
-
-#: how the extractor names a sanction it only knows by its sentence ("export control: In 2022, ...")
-_SENTENCE_NAME = re.compile(r"^(sanction|export control|entity listing|tariff|exemption|counter-sanction): ")
-
-
-def _sanction_caption(G: nx.MultiDiGraph, node: str) -> str | None:
-    """``United States export control 2022-10`` for a sanction named by its sentence, else None."""
-    found = _SENTENCE_NAME.match(_label(G, node))
-    if not found:
-        return None
-    imposers = sorted(_label(G, u) for u, _, key in G.in_edges(node, keys=True) if key == "imposedBy")
-    who = " & ".join(imposers[:2]) + (" & others" if len(imposers) > 2 else "")
-    when = str(G.nodes[node].get("date") or "")[:7]
-    return " ".join(part for part in (who, found.group(1), when) if part)
-
-
-def _node(G: nx.MultiDiGraph, node: str, *, role: str | None = None, size: float | None = None) -> VizNode:
-    data = G.nodes[node]
-    types = tuple(data.get("types", ()))
-    sanction = is_sanction(G, node)
-    return VizNode(
-        iri=node,
-        label=_label(G, node),
-        kind=kind_of(types),
-        types=types,
-        sources=tuple(data.get("sources", ())),
-        size=math.sqrt(_degree(G, node)) + 1.0 if size is None else size,
-        role=role,
-        status=data.get("status") if sanction else None,
-        details=_details(G, node),
-        caption=_sanction_caption(G, node) if sanction else None,
-    )
-
-
-def _facts(G: nx.MultiDiGraph, u: str, v: str, layers: frozenset[str] | None = None) -> tuple[VizFact, ...]:
-    facts = []
-    for key, data in sorted(G[u][v].items()):
-        if layers is not None and data["layer"] not in layers:
-            continue
-        facts.append(
-            VizFact(key, data["label"], data["layer"], data["confidence"], tuple(data["evidence"]), data.get("share"))
-        )
-    return tuple(facts)
-
-
-def _edges_among(
-    G: nx.MultiDiGraph,
-    nodes: Iterable[str],
-    layers: frozenset[str] | None = None,
-    roles: dict[tuple[str, str], str] | None = None,
-) -> list[VizEdge]:
-    """Every arrow between two of ``nodes`` (parallel facts merged into one arrow)."""
-    kept = set(nodes)
-    roles = roles or {}
-    edges = []
-    for u in sorted(kept):
-        for v in sorted(G._succ[u]):
-            if v in kept and (facts := _facts(G, u, v, layers)):
-                edges.append(VizEdge(u, v, facts, roles.get((u, v))))
-    return edges
-
-
-def _by_kind(G: nx.MultiDiGraph, nodes: Iterable[str], top: int = 5) -> str:
-    counts = Counter(kind_of(G.nodes[n].get("types", ())) for n in nodes)
-    parts = [f"{n:,} {style_of(kind).label.lower()}" for kind, n in counts.most_common(top)]
-    if len(counts) > top:
-        parts.append("...")
-    return ", ".join(parts)
-
-
-def _filters_notice(G: nx.MultiDiGraph) -> list[str]:
-    filters = G.graph.get("filters") or {}
-    parts = []
-    if filters.get("as_of"):
-        parts.append(f"facts known and sanctions in force on {filters['as_of']}")
-    if filters.get("min_confidence"):
-        parts.append(f"evidence with confidence of at least {filters['min_confidence']:g}")
-    if filters.get("sources"):
-        parts.append("sources: " + ", ".join(SOURCE_LABELS.get(s, s) for s in filters["sources"]))
-    return ["Filtered to " + "; ".join(parts) + "."] if parts else []
-
-
-def _focus_largest(nodes: list[VizNode]) -> list[VizNode]:
-    """Draw the entities asked about as large as the largest node of the page."""
-    top = max((n.size for n in nodes), default=1.0)
-    return [dataclasses.replace(n, size=top) if n.role == "focus" else n for n in nodes]
-
-
-def _ranked(G: nx.MultiDiGraph, nodes: Iterable[str]) -> list[str]:
-    return sorted(nodes, key=lambda n: (-_degree(G, n), _label(G, n).casefold(), n))
-
-
 # -- the views --------------------------------------------------------------------------
 
 
@@ -259,23 +82,23 @@ def overview_view(G: nx.MultiDiGraph, *, max_nodes: int = 300, layers: Iterable[
     if max_nodes < 1:
         raise InvalidParameter("max_nodes must be at least 1")
     chosen = resolve_layers(layers, LAYERS)
-    ranked = [n for n in _ranked(G, G) if _degree(G, n) > 0]
-    kept = ranked[:max_nodes]
-    nodes = [_node(G, n) for n in kept]
-    edges = _edges_among(G, kept, chosen)
+    connected = [n for n in ranked(G, G) if degree(G, n) > 0]
+    kept = connected[:max_nodes]
+    nodes = [viz_node(G, n) for n in kept]
+    edges = edges_among(G, kept, chosen)
     total_nodes, total_edges = G.number_of_nodes(), G.number_of_edges()
     shown_facts = sum(len(e.facts) for e in edges)
-    notices = _filters_notice(G)
-    left = len(ranked) - len(kept)
+    notices = filters_notice(G)
+    left = len(connected) - len(kept)
     if left > 0:
         notices.append(
             f"Showing the {len(kept):,} most connected of {total_nodes:,} entities. Left out: {left:,} connected "
-            f"entities ({_by_kind(G, ranked[max_nodes:])}) and {total_edges - shown_facts:,} of "
+            f"entities ({count_by_kind(G, connected[max_nodes:])}) and {total_edges - shown_facts:,} of "
             f"{total_edges:,} facts. Open an entity's neighbourhood to see around any of them."
         )
     else:
         notices.append(f"All {len(kept):,} connected entities and their {shown_facts:,} facts.")
-    isolated = total_nodes - len(ranked)
+    isolated = total_nodes - len(connected)
     if isolated:
         notices.append(f"{isolated:,} entities without any fact are not drawn.")
     return View(
@@ -286,7 +109,6 @@ def overview_view(G: nx.MultiDiGraph, *, max_nodes: int = 300, layers: Iterable[
         edges=tuple(edges),
         notices=tuple(notices),
         summary=(("Entities", f"{total_nodes:,}"), ("Facts", f"{total_edges:,}"), ("Shown", f"{len(kept):,}")),
-        params={"max_nodes": str(max_nodes)},
     )
 
 
@@ -314,12 +136,12 @@ def entity_view(
     frontier = [start]
     for level in range(1, depth + 1):
         found = {o for n in frontier for o in (*forward(n), *backward(n)) if o not in distance}
-        frontier = _ranked(G, found)
+        frontier = ranked(G, found)
         distance.update(dict.fromkeys(frontier, level))
-    kept = sorted(distance, key=lambda n: (distance[n], -_degree(G, n), _label(G, n).casefold(), n))[:max_nodes]
-    label = _label(G, start)
-    nodes = _focus_largest([_node(G, n, role="focus" if n == start else None) for n in kept])
-    notices = _filters_notice(G)
+    kept = sorted(distance, key=lambda n: (distance[n], -degree(G, n), node_label(G, n).casefold(), n))[:max_nodes]
+    label = node_label(G, start)
+    nodes = focus_largest([viz_node(G, n, role="focus" if n == start else None) for n in kept])
+    notices = filters_notice(G)
     if len(kept) < len(distance):
         notices.append(
             f"{len(distance) - 1:,} entities lie within {depth} hop(s) of {label}; the {len(kept) - 1:,} nearest "
@@ -330,10 +152,9 @@ def entity_view(
         title=label,
         description=f"Everything within {depth} hop(s) of {label}, upstream and downstream, sanctions included.",
         nodes=tuple(nodes),
-        edges=tuple(_edges_among(G, kept, chosen)),
+        edges=tuple(edges_among(G, kept, chosen)),
         notices=tuple(notices),
         summary=(("Depth", str(depth)), ("Entities", f"{len(kept) - 1:,}")),
-        params={"entity": label, "depth": str(depth)},
     )
 
 
@@ -378,12 +199,12 @@ def path_view(
         pairs.update(dict.fromkeys(_path_pairs(path), role))
     ends = {result.source.iri, result.target.iri}
     on_path.update(dict.fromkeys(ends))
-    around = _ranked(G, {o for n in on_path for o in (*G._succ[n], *G._pred[n]) if o not in on_path})
+    around = ranked(G, {o for n in on_path for o in (*G._succ[n], *G._pred[n]) if o not in on_path})
     kept = [*on_path, *around[: max(context, 0)]]
-    nodes = _focus_largest([_node(G, n, role="focus" if n in ends else role if n in on_path else None) for n in kept])
+    nodes = focus_largest([viz_node(G, n, role="focus" if n in ends else role if n in on_path else None) for n in kept])
     # the path's own arrows follow its layers; the context shows every fact
-    edges = _edges_among(G, kept, None, pairs)
-    notices = _filters_notice(G)
+    edges = edges_among(G, kept, None, pairs)
+    notices = filters_notice(G)
     notices.append(result.message + ".")
     if len(around) > context:
         notices.append(f"{context:,} of the {len(around):,} neighbours of the path are shown around it.")
@@ -398,7 +219,6 @@ def path_view(
         summary=(("Paths", str(len(result.paths))), ("Max hops", str(max_hops))),
         paths=tuple((_describe(p), p.nodes) for p in paths),
         dim_others=True,
-        params={"source": a, "target": b, "k": str(k)},
     )
 
 
@@ -428,9 +248,9 @@ def sanctions_view(G: nx.MultiDiGraph, *, statuses: Iterable[str] | None = None)
                 kept[other] = None
                 fact = VizFact("exempts", "exempts", "sanction", 1.0, ())
                 exempt.append(VizEdge(s, other, (fact,), "exempt"))
-    nodes = [_node(G, n) for n in kept]
-    edges = _edges_among(G, kept, frozenset({"sanction"}), roles) + exempt
-    notices = _filters_notice(G)
+    nodes = [viz_node(G, n) for n in kept]
+    edges = edges_among(G, kept, frozenset({"sanction"}), roles) + exempt
+    notices = filters_notice(G)
     if wanted is not None:
         notices.append("Statuses: " + ", ".join(STATUS_LABELS[s] for s in sorted(wanted)) + ".")
     if not sanctions:
@@ -444,7 +264,6 @@ def sanctions_view(G: nx.MultiDiGraph, *, statuses: Iterable[str] | None = None)
         edges=tuple(edges),
         notices=tuple(notices),
         summary=(("Sanctions", str(len(sanctions))), *((k.capitalize(), str(v)) for k, v in sorted(counts.items()))),
-        params={"status": ",".join(sorted(wanted)) if wanted is not None else ""},
     )
 
 
@@ -500,9 +319,9 @@ def whatif_view(
         for v in G._succ[u]:
             if v in kept and (u in removed or v in removed):
                 edge_roles.setdefault((u, v), "cut")
-    nodes = [_node(G, n, role=node_roles.get(n)) for n in kept]
-    edges = _edges_among(G, kept, None, edge_roles)
-    notices = _filters_notice(G)
+    nodes = [viz_node(G, n, role=node_roles.get(n)) for n in kept]
+    edges = edges_among(G, kept, None, edge_roles)
+    notices = filters_notice(G)
     for group, items in (("lose every input", result.lost_all), ("lose some inputs", result.lost_some)):
         if len(items) > max_entities:
             notices.append(f"{len(items):,} entities {group}; the paths of the first {max_entities} are shown.")
@@ -527,7 +346,6 @@ def whatif_view(
             ("Edges cut", str(result.cut_edges_total)),
         ),
         modes=("before", "after"),
-        params={"input_class": input_class},
     )
 
 
@@ -549,7 +367,7 @@ def _country_examples(
                             data["confidence"],
                             tuple(data["evidence"]),
                             data.get("share"),
-                            (_label(G, u), _label(G, v)),
+                            (node_label(G, u), node_label(G, v)),
                         )
                     )
     return examples
@@ -573,7 +391,7 @@ def countries_view(G: nx.MultiDiGraph, *, top: int = 40, layers: Iterable[str] |
     nodes = []
     for iri, t in shown.items():
         role = "supplier" if t.supplies > t.depends else "dependent" if t.depends > t.supplies else "balanced"
-        node = _node(G, iri, role=role, size=math.sqrt(t.supplies + t.depends) + 1.0)
+        node = viz_node(G, iri, role=role, size=math.sqrt(t.supplies + t.depends) + 1.0)
         extra = (("Supplies others", f"{t.supplies} link(s)"), ("Depends on others", f"{t.depends} link(s)"))
         nodes.append(dataclasses.replace(node, details=node.details + extra))
     edges = []
@@ -587,7 +405,7 @@ def countries_view(G: nx.MultiDiGraph, *, top: int = 40, layers: Iterable[str] |
         facts = tuple(examples.get((cell.supplier, cell.dependent), ()))
         weight = float(cell.count) + (cell.weight or 0.0)
         edges.append(VizEdge(cell.supplier, cell.dependent, facts, None, weight, caption))
-    notices = _filters_notice(G)
+    notices = filters_notice(G)
     if len(totals) > top:
         notices.append(f"The {top} most involved of {len(totals)} countries are shown.")
     if not totals:
