@@ -6,7 +6,7 @@
 script), under a Content-Security-Policy that allows no other source, no
 inline script and no connection. Names resolve like ``/entities/{id}``;
 entity ids in the path must be chipgraph local ids (``org/smic``) of an
-entity in the graph. Pages are cached until the next write.
+entity in the graph. The last pages rendered are kept until the next write.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import ServicesDep
+from api.deps import GenerationCache, ServicesDep
 from api.schemas import ProblemOut
 from graph.analytics import projection
 from graph.analytics.project import SOURCE_KINDS
@@ -47,6 +47,11 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/viz", tags=["pages"])
 
+#: rendered pages kept (a few hundred KB each) until the next write
+PAGE_CACHE_SIZE = 32
+_CACHE = "viz_pages"
+#: most nodes a page may be asked for (the layout of bigger pages takes seconds)
+MAX_NODES = 3000
 #: a chipgraph local id: slash-separated segments of letters, digits, '.', '_', '-' (never '..' alone)
 LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}(/[A-Za-z0-9][A-Za-z0-9._-]{0,199}){0,4}")
 _HTML: dict[int | str, dict[str, Any]] = {
@@ -134,7 +139,10 @@ async def _page(
         )
         return render_page(build(_Page(services, filters)), options)
 
-    html = await run_in_threadpool(services.cache.get_or_compute, key, render)
+    cache = services.extras.get(_CACHE)
+    if cache is None:
+        cache = services.extras.setdefault(_CACHE, GenerationCache(services.kg, size=PAGE_CACHE_SIZE))
+    html = await run_in_threadpool(cache.get_or_compute, key, render)
     return HTMLResponse(html, headers=_HEADERS)
 
 
@@ -156,7 +164,7 @@ async def overview(
     services: ServicesDep,
     filters: FiltersDep,
     max_nodes: Annotated[
-        int | None, Query(ge=10, le=5000, description="Most nodes drawn (default: the viz_max_nodes setting).")
+        int | None, Query(ge=10, le=MAX_NODES, description="Most nodes drawn (default: the viz_max_nodes setting).")
     ] = None,
 ) -> HTMLResponse:
     """The most connected entities, with a visible notice of what was left out."""
@@ -193,7 +201,7 @@ async def entity(
     filters: FiltersDep,
     entity_id: str,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Hops around the entity (1-3).")] = 1,
-    max_nodes: Annotated[int | None, Query(ge=10, le=5000, description="Most nodes drawn.")] = None,
+    max_nodes: Annotated[int | None, Query(ge=10, le=MAX_NODES, description="Most nodes drawn.")] = None,
 ) -> HTMLResponse:
     """Everything within ``depth`` hops of the entity ``entity_id`` (a local id such as ``org/smic``)."""
     if not LOCAL_ID.fullmatch(entity_id):

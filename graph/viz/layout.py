@@ -121,7 +121,7 @@ def spring_layout(
     """Positions in page pixels for ``nodes`` joined by ``edges`` (deterministic for a seed).
 
     ``iterations`` defaults to as many as keep the work near a second (300
-    for a few hundred nodes, 50 at 2,000).
+    for a few hundred nodes, 50 at 2,000, 20 from 3,200).
     """
     import numpy as np
 
@@ -137,7 +137,7 @@ def spring_layout(
         local = {g: i for i, g in enumerate(group)}
         inner = [(local[a], local[b]) for a, b in pairs if a in local and b in local]
         m = len(group)
-        rounds = iterations if iterations is not None else int(min(300, max(40, _WORK / max(m, 1) ** 2)))
+        rounds = iterations if iterations is not None else int(min(300, max(20, _WORK / max(m, 1) ** 2)))
         pos = _fruchterman_reingold(m, inner, rounds, seed)
         low, high = pos.min(axis=0), pos.max(axis=0)
         boxes.append((group, pos - low, high - low))
