@@ -5,8 +5,7 @@ repository: both are non-commercial licences), resolves its names to the
 nodes the news extractor makes (:mod:`graph.importers.align`), writes its own
 named graph with dataset provenance and row evidence for every fact
 (:mod:`graph.importers.dataset`), and skips the write when nothing changed.
-
->>> from graph.importers import import_eto, import_supplybench  # doctest: +SKIP
+See ``docs/reference-data.md``.
 """
 
 from __future__ import annotations

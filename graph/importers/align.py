@@ -20,6 +20,16 @@ materials...) by exact name or alias with a compatible class. The report
 lists every merge (dataset name -> existing entity, how, and which sources
 already had the node) and near misses: close names that were *not* merged,
 with their rapidfuzz score and the words that differ.
+
+>>> from graph.extract.lexicon import load_lexicon
+>>> aligner = Aligner(load_lexicon(None, False), "example")
+>>> a = aligner.organization("example:1", ["ASML Holding N.V."])
+>>> a.iri.rsplit("/", 1)[-1], a.how
+('asml', 'name')
+>>> aligner.organization("example:2", ["Applied Micro Circuits Corporation"]).label
+'Applied Micro Circuits'
+>>> aligner.country("example:3", "Netherlands", code="NLD").how
+'iso-code'
 """
 
 from __future__ import annotations
