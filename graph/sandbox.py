@@ -52,6 +52,9 @@ __all__ = ["QuerySandbox"]
 
 log = logging.getLogger(__name__)
 
+#: seconds a new query worker may take to import its libraries and report ready
+_READY_TIMEOUT = 120.0
+
 #: errors a worker may report by name; anything else becomes a StoreError
 _WORKER_ERRORS: dict[str, type[errors.ChipGraphError]] = {
     "InvalidQuery": errors.InvalidQuery,
@@ -83,6 +86,11 @@ def _worker_main(conn: Connection) -> None:
     from graph.store.oxigraph import evaluate_on
     from graph.store.results import serialize_outcome
 
+    # only now, imports done, may the parent count this worker's time against a query's limit
+    try:
+        conn.send(("ready", os.getpid()))
+    except (EOFError, OSError):
+        return
     opened: tuple[str, str] | None = None
     store: Any = None
     while True:
@@ -188,8 +196,9 @@ class QuerySandbox:
         if self._uses_processes:
             self._ctx = multiprocessing.get_context("spawn")
             self._snapshot_dir = self._choose_snapshot_dir(snapshot_dir)
-            for _ in range(self.workers):
-                self._add_worker()
+            # started together, admitted as each finishes importing
+            for worker in [self._spawn() for _ in range(self.workers)]:
+                self._admit(worker)
         else:
             self._threads = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="sparql")
 
@@ -210,18 +219,38 @@ class QuerySandbox:
         self._own_snapshot_dir = True
         return Path(tempfile.mkdtemp(prefix="chipgraph-snapshots-"))
 
-    def _add_worker(self) -> None:
+    def _spawn(self) -> _Worker:
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(target=_worker_main, args=(child_conn,), name="chipgraph-query", daemon=True)
         process.start()
         child_conn.close()
-        worker = _Worker(process, parent_conn)
+        return _Worker(process, parent_conn)
+
+    def _admit(self, worker: _Worker) -> None:
+        """Put a started worker in the pool once it says it is ready.
+
+        A worker takes a second or more to import its libraries (longer on a
+        busy machine); were it given a query before, that time would count
+        against the query's limit, the query would be cancelled, the worker
+        replaced, and the next query would meet the same fate.
+        """
+        ready = False
+        try:
+            if worker.conn.poll(_READY_TIMEOUT):
+                ready = worker.conn.recv()[0] == "ready"
+        except (EOFError, OSError):
+            ready = False
         with self._lock:
-            if self._closed:
-                self._stop(worker)
+            if ready and not self._closed:
+                self._all.append(worker)
+                self._idle.put(worker)
                 return
-            self._all.append(worker)
-        self._idle.put(worker)
+        if not ready:
+            log.warning("a query worker did not start within %s s", _READY_TIMEOUT)
+        self._stop(worker)
+
+    def _add_worker(self) -> None:
+        self._admit(self._spawn())
 
     def _stop(self, worker: _Worker) -> None:
         with contextlib.suppress(OSError, ValueError):
