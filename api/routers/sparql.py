@@ -173,7 +173,8 @@ async def _answer(
     default_graphs: list[str],
     named_graphs: list[str],
 ) -> Response:
-    kind = check_query_allowed(query)
+    # tokenizing a request of up to max_request_bytes takes a while: not on the event loop
+    kind = await run_in_threadpool(check_query_allowed, query)
     outcome_kind = "graph" if kind in ("construct", "describe") else kind
     media_type = negotiate(request.headers.get("accept"), outcome_kind)
     if media_type is None:
@@ -345,8 +346,10 @@ async def update_post(request: Request, kg: KG, _: WriteAccess) -> Response:
         update = _utf8(body, params.get("charset"), "update")
     else:
         raise UnsupportedMediaType(f"POST an update as {FORM} or {SPARQL_UPDATE}, not {media or 'no media type'}")
-    check_update_allowed(update)
-    text = apply_update_dataset(update, _iris(using, "using-graph-uri"), _iris(using_named, "using-named-graph-uri"))
+    await run_in_threadpool(check_update_allowed, update)
+    text = await run_in_threadpool(
+        apply_update_dataset, update, _iris(using, "using-graph-uri"), _iris(using_named, "using-named-graph-uri")
+    )
     text = f"BASE <{_endpoint_url(request, '/sparql/update')}>\n{text}"
     await run_in_threadpool(kg.update, text)
     return Response(status_code=204)

@@ -23,6 +23,7 @@ __all__ = [
     "Token",
     "apply_update_dataset",
     "bind_variables",
+    "check_complexity",
     "check_query_allowed",
     "check_update_allowed",
     "has_dataset_clause",
@@ -47,6 +48,15 @@ _TOKEN = re.compile(
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 _UPDATE_FORMS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+#: pyoxigraph parses and plans a request recursively on the calling thread's
+#: stack: brackets nested ~2500 deep (~900 for function calls) or ~7000 chained
+#: operators (UNION, +, ||) overflow an 8 MB stack and kill the whole process
+#: with SIGSEGV. These lexical limits stay far below that; no real query comes near.
+MAX_NESTING = 64
+MAX_OPERATORS = 3000
+_OPENERS = {"{": "}", "(": ")", "[": "]"}
+_CLOSERS = set(_OPENERS.values())
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,51 @@ def request_kind(text: str) -> str:
     raise InvalidQuery("not a SPARQL query or update: no SELECT, ASK, CONSTRUCT, DESCRIBE or update operation found")
 
 
+def check_complexity(text: str, *, max_nesting: int = MAX_NESTING, max_operators: int = MAX_OPERATORS) -> None:
+    """Refuse a request nested or chained deeply enough to overflow the parser's stack.
+
+    Counts bracket depth and operators (keywords and punctuation; not IRIs,
+    literals, numbers or variables), stopping at the first limit passed, so a
+    huge request costs little. The inside of ``INSERT DATA`` / ``DELETE DATA``
+    blocks is flat data of any length and only its depth counts.
+
+    >>> check_complexity("SELECT * WHERE " + "{" * 100 + "}" * 100)
+    Traceback (most recent call last):
+    ...
+    graph.errors.InvalidQuery: the request nests brackets more than 64 levels deep; simplify it
+    >>> check_complexity("INSERT DATA { " + " . ".join(["<a:s> <a:p> 1"] * 5000) + " }")
+    """
+    depth = operators = 0
+    data_depth = 0  # depth inside an INSERT DATA / DELETE DATA block, 0 outside
+    previous = ""
+    data_next = False
+    for token in tokenize(text):
+        kind, value = token.kind, token.text
+        if kind in ("ws", "comment", "iri", "var", "pname", "string"):
+            continue
+        if kind == "other" and value in _OPENERS:
+            depth += 1
+            if depth > max_nesting:
+                raise InvalidQuery(f"the request nests brackets more than {max_nesting} levels deep; simplify it")
+            if data_next and value == "{":
+                data_depth, data_next = depth, False
+        elif kind == "other" and value in _CLOSERS:
+            if depth == data_depth:
+                data_depth = 0
+            depth = max(0, depth - 1)
+        elif kind == "word":
+            upper = value.upper()
+            data_next = data_next or (upper == "DATA" and previous in ("INSERT", "DELETE"))
+            previous = upper
+        if data_depth or (kind == "other" and value.isdigit()):
+            continue
+        operators += 1
+        if operators > max_operators:
+            raise InvalidQuery(
+                f"the request has more than {max_operators} operators and brackets; split it into smaller ones"
+            )
+
+
 def check_query_allowed(text: str) -> str:
     """Refuse updates and federation in a read-only query; return its kind.
 
@@ -108,6 +163,7 @@ def check_query_allowed(text: str) -> str:
     >>> check_query_allowed("SELECT ?service { ?service ex:SERVICE 'SERVICE' }")
     'select'
     """
+    check_complexity(text)
     kind = request_kind(text)
     if kind == "update":
         raise InvalidQuery("SPARQL Update is not accepted here; use the update endpoint with a write token")
@@ -117,7 +173,8 @@ def check_query_allowed(text: str) -> str:
 
 
 def check_update_allowed(text: str) -> None:
-    """Refuse queries and LOAD / SERVICE in an update request."""
+    """Refuse queries, LOAD / SERVICE and requests too deep to parse safely in an update request."""
+    check_complexity(text)
     kind = request_kind(text)
     if kind != "update":
         raise InvalidQuery(f"a {kind.upper()} query was sent to the update endpoint")
