@@ -29,6 +29,7 @@ from graph.cli.common import (
 from graph.errors import IngestError, InvalidParameter
 from graph.kg import IngestResult, KnowledgeGraph
 from graph.prefixes import SPARQL_PREFIXES
+from graph.store import open_store
 from graph.store.results import RDF_MEDIA_TYPES
 from graph.store.sparql_text import check_query_allowed
 from graph.validate import validate_store
@@ -236,6 +237,10 @@ def serve(
     import uvicorn
 
     settings = make_settings(store, backend, host=host, port=port)
+    if settings.backend == "embedded":
+        # a store another process holds is a one-line error here (StoreLocked), not a
+        # traceback from the server's startup
+        open_store(settings).close()
     # the app reads its settings from the environment; pass the overrides on
     os.environ["CHIPGRAPH_STORE"] = str(settings.store)
     os.environ["CHIPGRAPH_BACKEND"] = settings.backend
