@@ -15,6 +15,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -25,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from api.deps import GenerationCache, Services
-from api.errors import install_error_handlers
+from api.errors import document_problems, install_error_handlers
 from api.limits import BodySizeLimit
 from api.pages import render_page
 from api.routers import analytics, articles, entities, health, linked_data, relations, sanctions, sparql
@@ -109,6 +110,14 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    generate_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(generate_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     def body_limit(scope: Scope) -> int:
         return settings.max_request_bytes

@@ -48,6 +48,7 @@ __all__ = [
     "RequestTooLarge",
     "Unauthorized",
     "UnsupportedMediaType",
+    "document_problems",
     "install_error_handlers",
     "problem_response",
     "status_of",
@@ -175,6 +176,43 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return problem_response(request, 500, "internal server error", kind="internal-error")
+
+
+_PROBLEM_REF = "#/components/schemas/ProblemOut"
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+
+def document_problems(spec: dict[str, Any]) -> dict[str, Any]:
+    """Make the OpenAPI document say what the handlers above send.
+
+    Every error response (4xx, 5xx) is ``application/problem+json`` with the
+    ``ProblemOut`` schema, the 422 of request validation included (FastAPI
+    documents its own ``HTTPValidationError`` shape, which this API never
+    sends); an operation with a request body also documents 413 (the body
+    limit) and 415 (its media type).
+    """
+    from api.schemas import ProblemOut
+
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ProblemOut", ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+    problem = {PROBLEM_JSON: {"schema": {"$ref": _PROBLEM_REF}}}
+    for operations in spec.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in _METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                responses.setdefault("413", {"description": "The request body is over the size limit."})
+                responses.setdefault("415", {"description": "The request body has an unsupported media type."})
+            for status, response in responses.items():
+                if status[:1] in ("4", "5"):
+                    response["content"] = dict(problem)
+                    if status == "422" and response.get("description") == "Validation Error":
+                        response["description"] = "A parameter or the body does not validate."
+    for unused in ("HTTPValidationError", "ValidationError"):
+        if not any(unused in str(path) for path in spec.get("paths", {}).values()):
+            schemas.pop(unused, None)
+    return spec
 
 
 def install_error_handlers(app: FastAPI) -> None:

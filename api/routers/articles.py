@@ -275,6 +275,7 @@ _INGEST_BODY = {
     openapi_extra=_INGEST_BODY,
     responses={
         200: {"model": IngestOut, "description": "Replaced an earlier version, or unchanged."},
+        400: {"model": ProblemOut, "description": "Malformed JSON, or a bad id or url."},
         401: {"model": ProblemOut},
         403: {"model": ProblemOut},
         413: {"model": ProblemOut},
