@@ -206,11 +206,6 @@ def test_inputs_for_advanced_logic_that_depend_on_one_or_two_countries(fused):
     assert euv.basis == "market share" and [c for c, _ in euv.providers] == [iri("country/netherlands")]
 
 
-@pytest.mark.xfail(
-    reason="analytics sum ETO's country-level and company-level provisions for the same input "
-    "(each level sums to ~100 %), so HHI exceeds 1; reported to the analytics owner",
-    strict=False,
-)
 def test_chokepoint_concentration_is_a_fraction(fused):
     ranking = rank_chokepoints(fused.graph(), types=["Equipment", "Material"], top=50)
     assert all(0 < r.hhi <= 1.0 + 1e-9 and r.top2_share <= 1.0 + 1e-9 for r in ranking.ranking)

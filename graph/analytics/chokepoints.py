@@ -211,13 +211,31 @@ def target_chokepoints(
     )
 
 
+#: ETO names its aggregates of unnamed providers "Various countries" / "Various companies"
+_AGGREGATE_PREFIX = "Various "
+
+
+def is_aggregate_provider(G: nx.MultiDiGraph, node: str) -> bool:
+    """Whether ``node`` stands for many unnamed providers (ETO's "Various ...")."""
+    return str(G.nodes[node].get("label", "")).startswith(_AGGREGATE_PREFIX) if node in G else False
+
+
 def _provision_shares(G: nx.MultiDiGraph, node: str) -> dict[str, float]:
-    shares: dict[str, float] = defaultdict(float)
+    # ETO gives shares at two levels that each sum to about 100%: per country and
+    # per company. Use the country level when there is one; otherwise add the
+    # companies' shares up by their home country. Never add the two levels.
+    by_country: dict[str, float] = defaultdict(float)
+    by_company_home: dict[str, float] = defaultdict(float)
     for provider, _, key, data in G.in_edges(node, keys=True, data=True):
-        if key == PROVIDES and data.get("share") is not None:
-            country = G.nodes[provider].get("country") or provider
-            shares[country] += float(data["share"])
-    return dict(shares)
+        if key != PROVIDES or data.get("share") is None:
+            continue
+        share = float(data["share"])
+        attributes = G.nodes[provider]
+        if "Country" in attributes.get("types", ()):
+            by_country[provider] += share
+        else:
+            by_company_home[attributes.get("country") or provider] += share
+    return dict(by_country or by_company_home)
 
 
 def country_shares(G: nx.MultiDiGraph, node: str) -> tuple[dict[str, float], str]:
@@ -289,7 +307,8 @@ def rank_chokepoints(
         shares, basis = country_shares(G, node)
         if not shares:
             continue
-        fractions = sorted((s / 100.0 for s in shares.values()), reverse=True)
+        # an aggregate of unnamed providers is many small ones: it adds nothing to concentration
+        fractions = sorted((s / 100.0 for c, s in shares.items() if not is_aggregate_provider(G, c)), reverse=True)
         hhi = sum(f * f for f in fractions)
         structure = between.get(node, 0.0) / peak
         rows.append(
