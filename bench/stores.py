@@ -70,8 +70,14 @@ QUERIES: dict[str, str] = {
   ?supplier cg:suppliesTo ?via ; cg:headquarteredIn ?country .
   FILTER(?supplier != <%(x)s> && ?country != ?home)
 }""",
-    # facts per relation and their mean confidence, over all evidence
+    # suppliers and the customers they supply, per supplier country: a dashboard aggregate over the
+    # supply edges (DISTINCT counts: a fact stated by several articles counts once on every store)
     "aggregate": PREFIX
+    + """SELECT ?country (COUNT(DISTINCT ?supplier) AS ?suppliers) (COUNT(DISTINCT ?customer) AS ?customers) WHERE {
+  ?supplier cg:suppliesTo ?customer ; cg:headquarteredIn ?country .
+} GROUP BY ?country ORDER BY DESC(?suppliers)""",
+    # facts per relation and their mean confidence: an aggregate that reads every evidence node
+    "aggregate_scan": PREFIX
     + """SELECT ?p (COUNT(*) AS ?facts) (AVG(?conf) AS ?confidence) WHERE {
   ?ev a cg:Evidence ; rdf:predicate ?p ; cg:confidence ?conf .
 } GROUP BY ?p ORDER BY DESC(?facts)""",
@@ -81,7 +87,8 @@ QUERIES: dict[str, str] = {
 QUERY_LABELS = {
     "point": "point lookup",
     "two_hop": "2-hop join + FILTER",
-    "aggregate": "GROUP BY aggregate",
+    "aggregate": "GROUP BY aggregate (suppliers and customers per supplier country)",
+    "aggregate_scan": "GROUP BY over all evidence (facts and mean confidence per relation)",
     "path": "property path `cg:suppliesTo+`",
 }
 PICK_TARGETS = (
@@ -297,6 +304,13 @@ def _child_remote(
     queries = _time_queries(execute, targets, reps, budget_s)
     from graph.analytics import project
 
+    pulled = [0]
+
+    def download(response: httpx.Response) -> None:
+        response.read()
+        pulled[0] += len(response.content)
+
+    remote._client.event_hooks["response"].append(download)
     started = time.perf_counter()
     G = project(remote)
     projection_s = time.perf_counter() - started
@@ -311,6 +325,7 @@ def _child_remote(
         "batch_triples": batch,
         "queries": queries,
         "projection_s": round(projection_s, 2),
+        "projection_mb": round(pulled[0] / 2**20, 2),
         "projection_edges": G.number_of_edges(),
     }
 
@@ -541,6 +556,7 @@ def _verdict(figures: dict[str, Any]) -> dict[str, Any]:
         "load_1m_s": embedded["load_s"] < TARGETS["load_1m_s"],
         "two_hop_1m_p50_ms": q["two_hop"]["p50_ms"] < TARGETS["two_hop_1m_p50_ms"],
         "aggregate_1m_p50_ms": q["aggregate"]["p50_ms"] < TARGETS["aggregate_1m_p50_ms"],
+        "aggregate_scan_1m_p50_ms": q["aggregate_scan"]["p50_ms"] < TARGETS["aggregate_1m_p50_ms"],
         "speedup_two_hop": None if not ratios else ratios["two_hop"] >= TARGETS["speedup_vs_rdflib"],
         "speedup_path": None if not ratios else ratios["path"] >= TARGETS["speedup_vs_rdflib"],
     }
