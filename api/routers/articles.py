@@ -25,7 +25,7 @@ from graph.kg import IngestResult
 from graph.prefixes import SPARQL_PREFIXES
 from graph.records import Extraction
 from graph.store import Store
-from graph.store.terms import to_ntriples
+from graph.store.terms import check_iri
 
 __all__ = ["router"]
 
@@ -186,7 +186,7 @@ def _check_metadata(article_id: str | None, url: str | None) -> None:
         )
     if url is not None:
         try:
-            to_ntriples(URIRef(url))
+            check_iri(url)
         except ValueError:
             raise InvalidParameter(f"url {url!r} is not a valid absolute URL") from None
         if not re.match(r"(?i)https?://[^/]", url):

@@ -25,6 +25,7 @@ from graph.errors import EntityNotFound
 from graph.ids import ID_BASE, article_id_of, is_article_iri
 from graph.prefixes import PREFIXES, SPARQL_PREFIXES
 from graph.store.results import RDF_MEDIA_TYPES, GraphOutcome, negotiate, serialize_outcome
+from graph.store.terms import check_iri
 
 __all__ = ["router"]
 
@@ -84,6 +85,14 @@ def _entity_page(services: ServicesDep, iri: str) -> dict[str, Any] | None:
     }
 
 
+def _is_iri(value: str) -> bool:
+    try:
+        check_iri(value)
+    except ValueError:
+        return False
+    return True
+
+
 @router.get(
     "/id/{path:path}",
     summary="Dereference an entity IRI (HTML or RDF by Accept)",
@@ -106,7 +115,7 @@ async def dereference(path: str, request: Request, services: ServicesDep) -> Res
     media_type = None if html else negotiate(request.headers.get("accept"), "graph")
     if not html and (media_type is None or media_type not in _RDF_TYPES):
         raise NotAcceptable("an entity can be written as text/html, " + ", ".join(_RDF_TYPES))
-    if not path or any(c in path for c in '<>"{}|^`\\ '):
+    if not path or not _is_iri(iri):
         raise EntityNotFound(f"no entity {iri}")
     key = ("page", iri)
     generation, page = services.cache.get(key)

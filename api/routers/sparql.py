@@ -26,7 +26,7 @@ from api.pages import render_page
 from graph.errors import InvalidQuery
 from graph.store.results import RDF_MEDIA_TYPES, RESULT_MEDIA_TYPES, negotiate, rdf_format
 from graph.store.sparql_text import apply_update_dataset, check_query_allowed, check_update_allowed
-from graph.store.terms import to_ntriples
+from graph.store.terms import check_iri, to_ntriples
 
 __all__ = ["router"]
 
@@ -127,12 +127,11 @@ def _form(data: bytes, charset: str | None) -> list[tuple[str, str]]:
 
 
 def _iris(values: Iterable[str], parameter: str) -> list[str]:
-    from rdflib import URIRef
 
     out = []
     for value in values:
         try:
-            to_ntriples(URIRef(value))
+            check_iri(value)
         except ValueError:
             raise InvalidQuery(f"{parameter} {value!r} is not a valid IRI") from None
         out.append(value)
