@@ -28,7 +28,7 @@ from graph.store.safety import check_rdf_input
 from graph.store.sparql_text import bind_variables, has_dataset_clause, request_kind
 from graph.store.terms import to_ntriples, to_ox
 
-__all__ = ["UNION_DEFAULT_GRAPH", "RemoteStore"]
+__all__ = ["DATASET_UPLOADS", "UNION_DEFAULT_GRAPH", "RemoteStore"]
 
 #: how each server is asked to use the union of named graphs as default graph:
 #: (extra query-string parameters, default-graph-uri to send)
@@ -40,6 +40,11 @@ UNION_DEFAULT_GRAPH: dict[str, tuple[dict[str, str], str | None]] = {
     "neptune": ({}, None),  # Neptune's default graph is the union of all graphs
     "generic": ({}, None),
 }
+
+#: flavours whose Graph Store Protocol endpoint also takes N-Quads without ``?graph`` (added to the
+#: dataset, each quad into its own graph), so a bulk load sends batches across graphs instead of one
+#: request per named graph; checked against ``oxigraph serve`` in tests/test_remote_backend.py
+DATASET_UPLOADS = frozenset({"oxigraph"})
 
 
 class RemoteStore(Store):
@@ -224,11 +229,20 @@ class RemoteStore(Store):
         return existed
 
     def load(self, source: bytes | Path, fmt: str, graph: URIRef | None = None) -> int:
+        """Upload RDF through the Graph Store Protocol, at most ``batch_triples`` per request.
+
+        Memory stays bounded by one batch however large the input. Dataset
+        formats go up as N-Quads batches across graphs where the server takes
+        them (:data:`DATASET_UPLOADS`), else as one ``POST`` per named graph
+        and batch. Each request is its own transaction on the server.
+        """
         check_rdf_input(source, fmt)
         rdf = rdf_format(fmt)
         data: Any = source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
         by_graph: dict[URIRef, list[Any]] = defaultdict(list)
-        added = 0
+        quads: list[Any] = []
+        buffered = added = 0
+        per_dataset = rdf.supports_datasets and self.flavour in DATASET_UPLOADS
         try:
             for quad in ox.parse(data, format=rdf):
                 name = (
@@ -238,12 +252,26 @@ class RemoteStore(Store):
                 )
                 if name is None:
                     raise InvalidQuery("triples outside a named graph: pass a target graph")
-                by_graph[name].append(ox.Triple(quad.subject, quad.predicate, quad.object))
-                if len(by_graph[name]) >= self.batch_triples:
-                    self._upload(name, by_graph.pop(name), replace=False)
                 added += 1
+                if per_dataset:
+                    if not isinstance(quad.graph_name, ox.NamedNode):
+                        quad = ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(str(name)))
+                    quads.append(quad)
+                    if len(quads) >= self.batch_triples:
+                        self._upload_quads(quads)
+                        quads = []
+                    continue
+                by_graph[name].append(ox.Triple(quad.subject, quad.predicate, quad.object))
+                buffered += 1
+                if buffered >= self.batch_triples:  # many small graphs: flush them all
+                    for pending, triples in by_graph.items():
+                        self._upload(pending, triples, replace=False)
+                    by_graph.clear()
+                    buffered = 0
             for name, triples in by_graph.items():
                 self._upload(name, triples, replace=False)
+            if quads:
+                self._upload_quads(quads)
         except SyntaxError as exc:
             raise InvalidQuery(f"cannot parse {fmt}: {exc}") from exc
         finally:
@@ -251,6 +279,10 @@ class RemoteStore(Store):
                 data.close()
             self._bump()
         return added
+
+    def _upload_quads(self, quads: list[Any]) -> None:
+        body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+        self._send("POST", self.gsp_url, content=body, headers={"Content-Type": "application/n-quads"})
 
     def close(self) -> None:
         self._client.close()
