@@ -21,7 +21,7 @@ from graph.extract.view import SentenceView, phrase_pattern
 
 __all__ = ["ClaimRules"]
 
-_SOURCE_CLASSES = (CG.Organization, CG.Company, CG.GovernmentBody, CG.Person)
+_SOURCE_CLASSES = frozenset((CG.Organization, CG.Company, CG.GovernmentBody, CG.Person))
 _NOT_DENIAL = re.compile(r"\bnot only\b|\bno doubt\b|\bnot just\b", re.IGNORECASE)
 
 

@@ -182,8 +182,12 @@ class Lexicon:
         return found
 
     def countries(self) -> list[LexEntry]:
-        """All country entries."""
-        return [e for e in self.entries.values() if e.cls == CG.Country]
+        """All country entries (remembered once the lexicon is in use)."""
+        cached: tuple[int, list[LexEntry]] | None = self.__dict__.get("_countries")
+        if cached is None or cached[0] != len(self.entries):
+            cached = (len(self.entries), [e for e in self.entries.values() if e.cls == CG.Country])
+            self.__dict__["_countries"] = cached
+        return cached[1]
 
 
 def _texts(graph: Graph, subject: URIRef, prop: URIRef) -> tuple[str, ...]:

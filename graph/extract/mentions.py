@@ -83,6 +83,8 @@ _NODE = re.compile(
     + r")(?:\s?-\s?|\s)?(?P<unit>nm|nanomet(?:er|re)s?)(?![a-zA-Z])(?:-class)?",
     re.IGNORECASE,
 )
+#: a unit a node spelling needs ("nm" not inside a word like "government", "nanometre")
+_NODE_HINT = re.compile(r"(?i:nm(?![a-z])|nanomet)")
 _THRESHOLD_AFTER = re.compile(
     r"^(?:\s*(?:node|process|level|technology))?\s+(?:and|or)\s+(?:below|smaller|under|beyond|more advanced|lower)",
     re.IGNORECASE,
@@ -362,7 +364,7 @@ _COMPANY_HEADS = frozenset(
     ]
 )
 _LEGAL = {s.rstrip(".").lower() for s in LEGAL_SUFFIXES if " " not in s}
-_ORG_CLASSES = (CG.Company, CG.Organization, CG.GovernmentBody)
+_ORG_CLASSES = frozenset((CG.Company, CG.Organization, CG.GovernmentBody))
 _ANALYSTS_AT = re.compile(
     r"\b(?:analysts?|economists?|strategists?|researchers?|experts?)\s+(?:at|from|with)\s+$", re.IGNORECASE
 )
@@ -370,10 +372,35 @@ _MODEL = re.compile(
     r"\b(?:(?P<brand>[A-Z][A-Za-z]+)\s+)?(?P<model>[A-Z]{1,4}[:\-]?\d{2,5}[A-Za-z]{0,3}|\d{3,5}[A-Z]{1,2})"
     r"(?:\s+(?:Pro|Max|Ultra|Plus|Mini|Lite))?\b"
 )
+#: what every model number contains: a capital then two digits ("A100", "NXT:2050i") or three digits then a capital
+_MODEL_HINT = re.compile(r"[A-Z][:\-]?\d{2}|\d{3}[A-Z]")
 _MODEL_EQUIPMENT_AFTER = re.compile(
     r"^(?:\s+(?:and|or)\s+[\w:\-]+)?(?:\s+[a-z\-]+)?\s+(?:systems?|machines?|tools?|scanners?|steppers?)\b"
 )
 _CALLED = re.compile(r"(?:,\s*)?\b(?:called|named|dubbed|known as)\s+$")
+
+
+_TOKEN = re.compile(r"\w+")
+_COMPOUND_NEXT = re.compile(r"[\s-]+([a-z][\w-]*)")
+_NEXT_LOWER_WORD = re.compile(r"\s+([a-z]\w*)")
+
+
+def _gate(phrases: Iterable[str]) -> frozenset[str]:
+    """Lower-case words one of which any match of ``\\b(?:phrase)(?:s|es|ies)?\\b`` contains."""
+    gate: set[str] = set()
+    for phrase in phrases:
+        tokens = _TOKEN.findall(phrase.lower())
+        if tokens:
+            first = tokens[0]
+            gate |= {first, first + "s", first + "es", first + "ies"}
+    return frozenset(gate)
+
+
+def _called_before(before: str) -> re.Match[str] | None:
+    """``_CALLED.search(before)``, only where one of its words is there."""
+    if "called" in before or "named" in before or "dubbed" in before or "known as" in before:
+        return _CALLED.search(before)
+    return None
 
 
 def _is_lower_word(word: str) -> bool:
@@ -413,6 +440,7 @@ class MentionFinder:
             r"\b(" + "|".join(sorted((re.escape(c) for c in cue_words), key=len, reverse=True)) + r")s?\s+$",
             re.IGNORECASE,
         )
+        self._longest_cue = max((len(c) for c in cue_words), default=0)
         self._person_cues = lexicon.class_cues.get(CG.Person, ())
         heads: dict[str, list[int]] = {}
         for i, cat in enumerate(lexicon.categories):
@@ -434,6 +462,10 @@ class MentionFinder:
         fac_alt = "|".join(sorted((re.escape(f) for f in fac), key=len, reverse=True))
         self._facility_re = re.compile(rf"\b(?:{fac_alt})(?:s|es|ies)?\b", re.IGNORECASE) if fac else None
         self._descr_re = self._build_descr_re()
+        # words one of these patterns needs, so a sentence without any skips it (a set test, not a regex scan)
+        self._head_gate = _gate(heads)
+        self._facility_gate = _gate(fac)
+        self._descr_gate = _gate([*self.org_cues, "country", "nation"])
         from graph.extract.view import verb_forms
 
         for forward, inverse in lexicon.property_triggers.values():
@@ -458,11 +490,11 @@ class MentionFinder:
                 candidates.append((s, e, info))
         # longest first, then earliest: the non-overlapping spans a reader would pick
         candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(text))  # 1 where a chosen span lies: an overlap test is one C-level find
         sent_of = _sentence_index(sentences)
         out: list[Mention] = []
         for s, e, (_surface, iri, kind) in candidates:
-            if _overlaps(s, e, taken):
+            if taken.find(1, s, e) != -1:
                 continue
             sent = sent_of(s)
             if sent is None:
@@ -470,7 +502,7 @@ class MentionFinder:
             entry = self.lexicon.entries[iri]
             if entry.source != "reference" and not self._dataset_name_ok(text, s, text[s:e], sentences):
                 continue
-            taken.append((s, e))
+            taken[s:e] = b"\x01" * (e - s)
             out.append(
                 Mention(s, e, text[s:e], entry.cls, kind, f"gazetteer-{entry.source}", sent, iri=iri, name=entry.label)
             )
@@ -501,7 +533,9 @@ class MentionFinder:
     # -- process nodes ---------------------------------------------------------------
 
     def _nodes(self, sentence: Sentence) -> list[Mention]:
-        out = []
+        out: list[Mention] = []
+        if not _NODE_HINT.search(sentence.text):
+            return out  # no unit in the sentence: skip the slow number-word pattern
         for match in _NODE.finditer(sentence.text):
             after = sentence.text[match.end() : match.end() + 40]
             if _NOT_NODE_AFTER.match(after):
@@ -585,8 +619,10 @@ class MentionFinder:
 
     def _models(self, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Mention]:
         """Model numbers: "A100", "Kirin 9000S", "NXT:2050i" (equipment when a tool noun follows)."""
-        out = []
+        out: list[Mention] = []
         text = sentence.text
+        if not _MODEL_HINT.search(text):
+            return out
         for match in _MODEL.finditer(text):
             model = match.group("model")
             if re.fullmatch(r"(?:19|20)\d{2}", model) or re.fullmatch(r"[A-Z]\d{1}", model):
@@ -619,7 +655,9 @@ class MentionFinder:
 
     def _titled_bodies(self, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Mention]:
         """ "Minister of Industry and Information Technology Jin": the body a title names."""
-        out = []
+        out: list[Mention] = []
+        if "Minist" not in sentence.text and "Secretary" not in sentence.text and "Department" not in sentence.text:
+            return out
         for match in _TITLED_BODY.finditer(sentence.text):
             words = match.group(1).split()
             for k in range(len(words), 0, -1):
@@ -677,16 +715,20 @@ class MentionFinder:
                 return make(cls, "name-org-head")
         if len(words) >= 2 and last in _COMPANY_HEADS and lowered[0] not in _COMPANY_HEADS:
             return make(CG.Company, "name-company-head")
-        if _ANALYSTS_AT.search(before) and len(words) <= 3:
+        if (
+            len(words) <= 3
+            and before.rstrip()[-4:].lower().endswith(("at", "from", "with"))
+            and _ANALYSTS_AT.search(before)
+        ):
             return make(CG.Company, "name-analysts-at")
-        cue = self._org_cue_re.search(before) or _CALLED.search(before)
+        cue = self._cue_before(before) or _called_before(before)
         if cue is not None and cue.end() == len(before):
             cue_word = cue.group(0).strip(" ,").lower()
             cls = next((c for w, c in self.org_cues.items() if cue_word.startswith(w)), CG.Company)
-            called = _CALLED.search(before)
+            called = _called_before(before)
             if called:
                 rest = before[: called.start()].rstrip(" ,") + " "
-                inner = self._org_cue_re.search(rest)
+                inner = self._cue_before(rest)
                 cls = self.org_cues.get(inner.group(1).lower(), CG.Company) if inner else CG.Organization
             if len(words) <= 4:
                 return make(cls, "name-after-cue")
@@ -698,6 +740,12 @@ class MentionFinder:
                 mention = make(CG.Person, "person-context", "name")
                 return replace(mention, role=role or None)
         return None
+
+    def _cue_before(self, before: str) -> re.Match[str] | None:
+        """``_org_cue_re.search(before)``, started where a match ending the text can begin."""
+        if not before[-1:].isspace():
+            return None
+        return self._org_cue_re.search(before, max(0, len(before.rstrip()) - self._longest_cue - 1))
 
     def _person_role(self, before: str, after: str) -> str | None:
         """The role a person's context gives ("" when the context is a speech verb), else None."""
@@ -713,15 +761,17 @@ class MentionFinder:
 
     # -- unnamed noun phrases ------------------------------------------------------------
 
-    def _noun_phrases(self, sentence: Sentence, taken: list[tuple[int, int]], nodes: list[Mention]) -> list[Mention]:
-        if self._head_re is None:
+    def _noun_phrases(
+        self, sentence: Sentence, taken: list[tuple[int, int]], nodes: list[Mention], words: frozenset[str]
+    ) -> list[Mention]:
+        if self._head_re is None or self._head_gate.isdisjoint(words):
             return []
         text = sentence.text
         out: list[Mention] = []
         for match in self._head_re.finditer(text):
             hs, he = match.start(), match.end()
             # a compound goes on: "chip industry", "chipmaking tool makers"
-            follow = re.match(r"[\s-]+([a-z][\w-]*)", text[he:])
+            follow = _COMPOUND_NEXT.match(text, he)
             head_word = match.group(0).lower()
             maker_of = False
             if follow:
@@ -829,8 +879,8 @@ class MentionFinder:
 
     # -- facilities ----------------------------------------------------------------
 
-    def _facilities(self, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Mention]:
-        if self._facility_re is None:
+    def _facilities(self, sentence: Sentence, taken: list[tuple[int, int]], words: frozenset[str]) -> list[Mention]:
+        if self._facility_re is None or self._facility_gate.isdisjoint(words):
             return []
         text = sentence.text
         out = []
@@ -838,7 +888,7 @@ class MentionFinder:
             hs, he = match.start(), match.end()
             if _overlaps(sentence.start + hs, sentence.start + he, taken):
                 continue
-            follow = re.match(r"\s+([a-z]\w*)", text[he:])
+            follow = _NEXT_LOWER_WORD.match(text, he)
             if follow and follow.group(1) in _CONTINUATION_NOUNS | {"equipment", "tools", "gear"}:
                 continue
             _, ms = _premodifiers(text, hs)
@@ -877,8 +927,10 @@ class MentionFinder:
     def _is_demonym_span(self, span: tuple[int, int]) -> bool:
         return any((m.start, m.end) == span and m.kind == "demonym" for m in self._country_mentions)
 
-    def _descriptions(self, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Mention]:
-        out = []
+    def _descriptions(self, sentence: Sentence, taken: list[tuple[int, int]], words: frozenset[str]) -> list[Mention]:
+        out: list[Mention] = []
+        if self._descr_gate.isdisjoint(words):
+            return out
         for match in self._descr_re.finditer(sentence.text):
             s, e = sentence.start + match.start(), sentence.start + match.end()
             inner = [t for t in taken if s <= t[0] and t[1] <= e]
@@ -927,6 +979,7 @@ class MentionFinder:
             by_sent.setdefault(m.sent, []).append(m)
         for sentence in sentences:
             local = by_sent.setdefault(sentence.index, [])
+            words = frozenset(_TOKEN.findall(sentence.text.lower()))
             taken = [(m.start, m.end) for m in local]
             nodes = [n for n in self._nodes(sentence) if not _overlaps(n.start, n.end, taken)]
             local += nodes
@@ -944,13 +997,13 @@ class MentionFinder:
                     local[:] = [m for m in local if not (name.start <= m.start and m.end <= name.end)]
             local += names
             taken = [(m.start, m.end) for m in local]
-            phrases = self._noun_phrases(sentence, taken, nodes)
+            phrases = self._noun_phrases(sentence, taken, nodes, words)
             local += phrases
             taken += [(m.start, m.end) for m in phrases]
-            facilities = self._facilities(sentence, taken)
+            facilities = self._facilities(sentence, taken, words)
             local += facilities
             taken += [(m.start, m.end) for m in facilities]
-            descriptions = self._descriptions(sentence, taken)
+            descriptions = self._descriptions(sentence, taken, words)
             for d in descriptions:
                 local[:] = [m for m in local if not (d.start <= m.start and m.end <= d.end)]
             local += descriptions
@@ -1177,6 +1230,32 @@ _AUX = frozenset(
 _WINDOW = 160
 
 
+def _last_char(text: str, pos: int) -> str:
+    """The last character before ``pos`` that is not white space ("" if none)."""
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    return text[pos - 1] if pos else ""
+
+
+def _last_word(window: str, pos: int) -> tuple[int, int] | None:
+    """Span of the word ``_WORD_END`` finds before ``pos``, by a scan back instead of an end-anchored search.
+
+    The regular expression is only needed for "US and Dutch-made", a word ending in "-made".
+    """
+    end = pos
+    while end > 0 and window[end - 1].isspace():
+        end -= 1
+    begin = end
+    while begin > 0 and (window[begin - 1].isalnum() or window[begin - 1] in "_’'-"):
+        begin -= 1
+    if begin == end:
+        return None
+    if window.endswith("-made", begin, end):
+        m = _WORD_END.search(window, 0, pos)
+        return m.span(1) if m else None
+    return begin, end
+
+
 def _premodifiers(text: str, head_start: int) -> tuple[list[str], int]:
     """Up to six words before a head noun that can modify it, and where they start."""
     base = max(0, head_start - _WINDOW)  # a window keeps the end-anchored searches linear
@@ -1185,19 +1264,21 @@ def _premodifiers(text: str, head_start: int) -> tuple[list[str], int]:
     words: list[str] = []
     pos = len(window)
     for _ in range(6):
-        paren = _PAREN_END.search(window, 0, pos)
-        if paren:
-            pos = paren.start()  # "artificial intelligence (AI) semiconductors"
-        m = _WORD_END.search(window, 0, pos)
-        if not m:
+        if _last_char(window, pos) == ")":
+            paren = _PAREN_END.search(window, 0, pos)
+            if paren:
+                pos = paren.start()  # "artificial intelligence (AI) semiconductors"
+        span = _last_word(window, pos)
+        if span is None:
             break
-        word = m.group(1)
+        word_start, word_end = span
+        word = window[word_start:word_end]
         low = word.lower()
         if _STOP_BEFORE.match(low) or low in _DETERMINERS or low.isdigit():
             break
         if low in _AUX or low in _VERB_FORMS:
             break
-        gerund_after_name = low.endswith("ing") and bool(_CAPWORD_END.search(window, 0, m.start(1)))
+        gerund_after_name = low.endswith("ing") and bool(_CAPWORD_END.search(window, 0, word_start))
         gerund_after_name = gerund_after_name or low.endswith(("making", "manufacturing", "mining", "computing"))
         if (
             low.endswith(("ed", "ing"))
@@ -1208,8 +1289,8 @@ def _premodifiers(text: str, head_start: int) -> tuple[list[str], int]:
         ):
             break
         words.insert(0, word)
-        start = base + m.start(1)
-        pos = m.start(1)
+        start = base + word_start
+        pos = word_start
         if window[pos - 1 : pos] not in (" ", "-"):
             break
     return words, start

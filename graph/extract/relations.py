@@ -38,6 +38,7 @@ __all__ = ["RawFact", "RelationRules"]
 Negation = Callable[[SentenceView, int, int], bool]
 _ORG = CG.Organization
 _GOODS = (CG.Product, CG.Equipment, CG.Technology)
+_MADE_GOODS = frozenset((CG.Equipment, CG.Product))
 
 #: what each predicate may link in extraction (narrower than the ontology's domain/range, per the gold format)
 SIGNATURES: dict[URIRef, tuple[tuple[URIRef, ...], tuple[URIRef, ...]]] = {
@@ -72,6 +73,11 @@ _PARTICLES = ("to", "for", "from", "on", "in", "by", "with", "of")
 _MAKING = r"(?:make|makes|made|making|produce|produces|produced|producing|manufactur\w*|fabricat\w*|mass[- ]produc\w*|build|builds|built|building|release|releases|released|releasing|develop\w*|ship\w*|roll\w* out|launch\w*|design\w*|sell\w*|sold|employ\w*|use|uses|used|using|with|at|on)"
 
 
+_MAKE_HINT = re.compile(r"produc|mak|made|manufactur|fabricat")
+_PRODUCTION_HINT = re.compile(r"production|operations|manufacturing|fab|plant|factory")
+_IN_MENTION = re.compile(r"\bin\s+⟨")
+
+
 @dataclass(frozen=True)
 class RawFact:
     """A fact found in one sentence, before evidence is attached."""
@@ -83,10 +89,17 @@ class RawFact:
     confidence: float
 
 
+_IS_A: dict[tuple[URIRef, tuple[URIRef, ...]], bool] = {}
+
+
 def is_a(mention: Mention, classes: tuple[URIRef, ...]) -> bool:
     """Whether the mention's class is (a subclass of) one of ``classes``."""
-    ancestors = class_ancestors(mention.cls)
-    return any(c in ancestors for c in classes)
+    key = (mention.cls, classes)
+    found = _IS_A.get(key)
+    if found is None:
+        ancestors = class_ancestors(mention.cls)
+        found = _IS_A[key] = any(c in ancestors for c in classes)
+    return found
 
 
 def fits(predicate: URIRef, subject: Mention, obj: Mention) -> bool:
@@ -250,7 +263,7 @@ class RelationRules:
 
     def verbs(self, view: SentenceView, negated: Negation) -> Iterator[RawFact]:
         m = view.masked
-        for vs, ve, key, surface in self._verb_index.find(m):
+        for vs, ve, key, surface in view.phrases(self._verb_index):
             if re.match(
                 r"[\s-]+(?:chains?|shortages?|deals?|agreements?|lines?|constraints?|disruptions?|side|networks?|base)\b",
                 m[ve : ve + 16],
@@ -331,6 +344,8 @@ class RelationRules:
     def manufacturing_for(self, view: SentenceView) -> Iterator[RawFact]:
         """ "X ... produce chips created/designed by Y" and "make chips for Y"."""
         m = view.masked
+        if ("for" not in m and "by" not in m) or not _MAKE_HINT.search(m):
+            return
         for match in re.finditer(
             rf"\b(?:mass[- ])?(?:produc\w*|mak\w*|made|manufactur\w*|fabricat\w*)\s+(?:[^⟨;]{{0,30}})?(?:⟨\d+⟩\s+)?"
             rf"(?:[^;]{{0,50}}?\bfor\s+(?:customers|clients)\s+(?:including|such as|like)\s+|(?:created|designed|developed|ordered)\s+by\s+(?:[^⟨;]{{0,25}}?)|for\s+(?:[^⟨;]{{0,25}}?))({GROUP})",
@@ -458,7 +473,7 @@ class RelationRules:
         """Countries in front of equipment or made goods ("US chip equipment", "Dutch-made machinery")."""
         m = view.masked
         for i, item in enumerate(view.mentions):
-            if item.cls not in (CG.Equipment, CG.Product) or item.iri is None:
+            if item.cls not in _MADE_GOODS or item.iri is None:
                 continue
             s, _ = view.span(i)
             lead = re.search(
@@ -496,6 +511,8 @@ class RelationRules:
     def located(self, view: SentenceView) -> Iterator[RawFact]:
         """Companies with stated production in a country ("production of chips in China")."""
         m = view.masked
+        if not _PRODUCTION_HINT.search(m) or not _IN_MENTION.search(m):
+            return
         for match in re.finditer(
             rf"({GROUP})\s+(?:can\s+|will\s+|to\s+)?(?:continue\s+|began\s+|begun\s+|started\s+)?[^;.]{{0,60}}?\b(?:production|operations|manufacturing|fab|plant|factory)\b[^;.]{{0,50}}?\bin\s+(⟨\d+⟩)",
             m,

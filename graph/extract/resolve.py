@@ -30,7 +30,7 @@ from graph.records import EntityRecord
 
 __all__ = ["ResolvedArticle", "Resolver"]
 
-_ORG = (CG.Company, CG.Organization, CG.GovernmentBody)
+_ORG = frozenset((CG.Company, CG.Organization, CG.GovernmentBody))
 #: words that may extend a company's name without making it another company
 _GENERIC_COMPANY_WORDS = frozenset(
     [
