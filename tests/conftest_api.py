@@ -49,7 +49,9 @@ class LiveServer:
 def start_server(kg: KnowledgeGraph, settings: Settings) -> Iterator[LiveServer]:
     """Serve ``kg`` with uvicorn (one worker, in a thread) until the block ends."""
     app = create_app(settings, kg=kg)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP named explicitly: asyncio sets TCP_NODELAY only on such sockets, and without it
+    # every keep-alive request waits ~40 ms for a delayed ACK (Nagle)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
