@@ -129,3 +129,102 @@ def test_dates(text: str, published: date | None, expected: str | None, datatype
 
 def test_no_sanction_without_a_trigger() -> None:
     assert sanctions("TSMC reported record profits on strong demand for AI chips.") == []
+
+
+# -- precision rules: each on sentences written for it --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Washington plans tariffs on imported chips to push chipmakers to build their fabs in the US.",
+        "Tokyo will restrict exports of etching tools to manufacturers outside Japan.",
+    ],
+)
+def test_a_measure_never_targets_its_imposer(text: str) -> None:
+    for s in sanctions(text):
+        assert not set(s.get("targets", [])) & set(s["imposedBy"]), s  # type: ignore[arg-type]
+
+
+def test_a_counter_sanction_targets_the_country_it_answers_and_is_not_imposed_by_it() -> None:
+    found = sanctions(
+        "Responding to the penalties imposed by Washington on Chinese firms, "
+        "Beijing announced its own sanctions on three American chip companies."
+    )
+    (counter,) = [s for s in found if s["kind"] == "CounterSanction"]
+    assert counter["imposedBy"] == ["China"]
+    assert counter["targets"] == ["United States"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the date belongs to another clause than the measure
+        ("Huawei, hit by sanctions, launched its new phone in August 2023.", None),
+        ("Huawei, weakened by US export controls, returned to profit in 2023.", None),
+        # the date is in the clause stating the measure, or in an aside on it
+        ("YMTC, which was added to the Entity List in December 2022, began shipping new chips in 2024.", "2022-12"),
+        ("Japan's curbs, which took effect in July 2023, cover 23 types of chipmaking tools.", "2023-07"),
+        ("In 2020, the US banned exports of chipmaking tools to SMIC, which later made chips for Huawei.", "2020"),
+    ],
+)
+def test_a_date_comes_from_the_clause_stating_the_measure(text: str, expected: str | None) -> None:
+    dates = {s["date"] for s in sanctions(text)}
+    assert dates == {expected}
+
+
+def test_bare_mentions_of_one_imposers_measures_are_one_record() -> None:
+    from tests.extract_support import extract
+
+    text = (
+        "Huawei kept growing despite US sanctions. "
+        "Analysts say the US sanctions designed to slow the industry have backfired. "
+        "Washington added SMIC to the Entity List in 2020."
+    )
+    found = sanctions(text)
+    bare = [s for s in found if s["kind"] == "Sanction"]
+    assert len(bare) == 1 and set(bare[0]["imposedBy"]) == {"United States"}, found  # type: ignore[arg-type]
+    assert any(s["kind"] == "EntityListing" and s["targets"] == ["SMIC"] for s in found)
+    x = extract(text)
+    (record,) = [s for s in x.sanctions if str(s.kind).endswith("#Sanction")]
+    sentences = {f.evidence.sentence for f in x.facts if f.subject == record.iri}
+    assert any(s.startswith("Huawei kept") for s in sentences) and any(s.startswith("Analysts say") for s in sentences)
+
+
+def test_bare_mentions_of_different_kinds_stay_apart() -> None:
+    found = sanctions("Huawei grew despite US sanctions. SMIC kept buying tools despite US export controls.")
+    assert sorted(s["kind"] for s in found) == ["ExportControl", "Sanction"]  # type: ignore[type-var]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The US restricted exports of AI chips to China. Beijing has been critical of the export restrictions.",
+        "The US restricted exports of AI chips to China. Chinese firms kept buying tools despite the export rules.",
+        "The US restricted exports of AI chips to China. China plans to circumvent the export controls.",
+    ],
+)
+def test_a_subject_reacting_to_a_measure_does_not_impose_it(text: str) -> None:
+    assert all(s["imposedBy"] == ["United States"] for s in sanctions(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (
+            "In 2020, the US banned exports of equipment capable of producing 10nm and below chips to SMIC.",
+            "US export control on chipmaking equipment (10nm and below, targets SMIC, 2020)",
+        ),
+        ("The US is considering tariffs on legacy chips.", "US tariff on legacy chips (considered)"),
+        ("Beijing retaliated with its own sanctions on American firms.", "China counter-sanction on United States"),
+        (
+            "Washington extended a waiver that lets Samsung and SK hynix keep shipping tools to China.",
+            "US exemption for Samsung Electronics, SK hynix (extended)",
+        ),
+        ("Huawei grew despite US sanctions.", "US sanctions"),
+    ],
+)
+def test_sanction_labels_say_who_imposes_what_on_whom(text: str, label: str) -> None:
+    from tests.extract_support import extract
+
+    assert [s.label for s in extract(text).sanctions] == [label]

@@ -11,6 +11,7 @@ definite descriptions ("the company", "the Chinese tech giant") that
 
 from __future__ import annotations
 
+import re as std_re  # patterns built from one article's names: not kept in rx's cache
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -365,6 +366,7 @@ _COMPANY_HEADS = frozenset(
 )
 _LEGAL = {s.rstrip(".").lower() for s in LEGAL_SUFFIXES if " " not in s}
 _ORG_CLASSES = frozenset((CG.Company, CG.Organization, CG.GovernmentBody))
+_MODEL_CLASSES = frozenset((CG.Product, CG.Equipment))
 _ANALYSTS_AT = re.compile(
     r"\b(?:analysts?|economists?|strategists?|researchers?|experts?)\s+(?:at|from|with)\s+$", re.IGNORECASE
 )
@@ -762,12 +764,19 @@ class MentionFinder:
     # -- unnamed noun phrases ------------------------------------------------------------
 
     def _noun_phrases(
-        self, sentence: Sentence, taken: list[tuple[int, int]], nodes: list[Mention], words: frozenset[str]
+        self,
+        sentence: Sentence,
+        taken: list[tuple[int, int]],
+        nodes: list[Mention],
+        words: frozenset[str],
+        local: Iterable[Mention] = (),
     ) -> list[Mention]:
         if self._head_re is None or self._head_gate.isdisjoint(words):
             return []
         text = sentence.text
         out: list[Mention] = []
+        # a class noun right after a model name is that model's head noun, not a thing of its own: "the MI308 chip"
+        model_ends = {m.end - sentence.start for m in local if m.kind == "name" and m.cls in _MODEL_CLASSES}
         for match in self._head_re.finditer(text):
             hs, he = match.start(), match.end()
             # a compound goes on: "chip industry", "chipmaking tool makers"
@@ -784,6 +793,8 @@ class MentionFinder:
                 continue
             mods, ms = _premodifiers(text, hs)
             trim = self._trim_modifiers(text, sentence.start, ms, hs, taken)
+            if trim == hs and model_ends and len(text[:hs].rstrip()) in model_ends:
+                continue
             np_start, np_end = trim, he
             cls, iri, name, kind = self._categorise(head_word, mods, text[he : he + 60])
             if cls is None:
@@ -997,7 +1008,7 @@ class MentionFinder:
                     local[:] = [m for m in local if not (name.start <= m.start and m.end <= name.end)]
             local += names
             taken = [(m.start, m.end) for m in local]
-            phrases = self._noun_phrases(sentence, taken, nodes, words)
+            phrases = self._noun_phrases(sentence, taken, nodes, words, local)
             local += phrases
             taken += [(m.start, m.end) for m in phrases]
             facilities = self._facilities(sentence, taken, words)
@@ -1028,7 +1039,7 @@ class MentionFinder:
         if not defined:
             return []
         taken = [(m.start, m.end) for m in mentions]
-        pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in defined) + r")\b")
+        pattern = std_re.compile(r"\b(" + "|".join(re.escape(a) for a in defined) + r")\b")
         for sentence in sentences:
             for match in pattern.finditer(sentence.text):
                 s, e = sentence.start + match.start(), sentence.start + match.end()

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import URIRef
 
 from graph.extract.claims import ClaimRules
+from graph.extract.labels import imposer_name, sanction_label
 from graph.extract.lexicon import Lexicon, load_lexicon
 from graph.extract.mentions import Mention, MentionFinder
 from graph.extract.relations import RawFact, RelationRules
@@ -110,15 +112,9 @@ class RuleExtractor:
             if first_org is not None:
                 antecedent_iri = first_org.iri
 
-        # a measure nobody in its sentence or before imposes: the article's usual imposer
-        imposers = [i for d in drafts if d.imposer_explicit for i in d.imposers]
-        if imposers:
-            usual = max(set(imposers), key=imposers.count)
-            for draft in drafts:
-                if not draft.imposers:
-                    draft.imposers = [usual]
+        drafts = self.sanctions.finish(drafts)
         records = dict(resolved.entities)
-        sanction_records, sanction_facts = self._sanctions(article, drafts, sentences)
+        sanction_records, sanction_facts = self._sanctions(article, drafts, sentences, records)
         all_facts = list(facts.values()) + sanction_facts
         for fact in all_facts:
             for iri in (fact.subject, fact.object):
@@ -144,25 +140,30 @@ class RuleExtractor:
         return EntityRecord(iri=iri, cls=entry.cls, label=entry.label, same_as=entry.same_as, attributes=entry.literals)
 
     def _sanctions(
-        self, article: Article, drafts: list[SanctionDraft], sentences: list[Sentence]
+        self,
+        article: Article,
+        drafts: list[SanctionDraft],
+        sentences: list[Sentence],
+        records: dict[URIRef, EntityRecord],
     ) -> tuple[list[SanctionRecord], list[Fact]]:
-        records: list[SanctionRecord] = []
+        records_out: list[SanctionRecord] = []
         facts: list[Fact] = []
         for draft in drafts:
             if not draft.imposers and not draft.targets and not draft.restricts and not draft.exempts:
                 continue
             iri = mint("sanction", str(article.iri), str(draft.start), str(draft.kind))
             evidence = Evidence(draft.text, draft.start, draft.end, 0.7, f"sanction-{_local(draft.kind)}")
-            threshold = min((t[1] for t in draft.thresholds if t[1] is not None), default=None)  # type: ignore[type-var]
-            records.append(
+            sizes = [t[1] for t in draft.thresholds if isinstance(t[1], Decimal)]
+            threshold = min(sizes) if sizes else None
+            records_out.append(
                 SanctionRecord(
                     iri=iri,
                     kind=draft.kind,
-                    label=draft.label,
+                    label=self._label(draft, threshold, records),
                     evidence=evidence,
                     status=draft.status,
                     date=draft.date,
-                    threshold_nm=threshold,  # type: ignore[arg-type]
+                    threshold_nm=threshold,
                 )
             )
             role_evidence = Evidence(draft.text, draft.start, draft.end, 0.7, "sanction-roles")
@@ -179,11 +180,56 @@ class RuleExtractor:
                 s = sentences[extra]
                 ev = Evidence(s.text, s.start, s.end, 0.6, "sanction-anaphora")
                 facts += [Fact(iri, CG.exempts, e, ev) for e in draft.exempts]
-        return records, facts
+            for again in draft.repeats:
+                # the same measure named again ("despite US sanctions"): each sentence is evidence of it
+                s = sentences[again]
+                ev = Evidence(s.text, s.start, s.end, 0.6, "sanction-mention")
+                facts += [Fact(iri, CG.imposedBy, i, ev) for i in dict.fromkeys(draft.imposers)]
+        return records_out, facts
+
+    def _label(self, draft: SanctionDraft, threshold: Decimal | None, records: dict[URIRef, EntityRecord]) -> str:
+        """A short label from the sanction's roles ("US export control on chipmaking equipment (targets SMIC, 2020)")."""
+
+        def name(iri: URIRef) -> str:
+            record = records.get(iri)
+            entry = self.lexicon.entries.get(iri)
+            if entry is not None:
+                return entry.label
+            return record.label if record is not None else _local(iri).replace("-", " ")
+
+        def imposer(iri: URIRef) -> str:
+            entry = self.lexicon.entries.get(iri)
+            if entry is None:
+                return name(iri)
+            return imposer_name(entry.label, entry.aliases, entry.cls)
+
+        # a country and its own body: "Japan (METI)", or the body alone when its name says the country
+        shown: list[str] = []
+        for iri in draft.imposers:
+            bodies = [imposer(b) for b in draft.imposers if self.sanctions.home_of(b) == iri]
+            if not bodies:
+                if self.sanctions.home_of(iri) not in draft.imposers:
+                    shown.append(imposer(iri))
+                continue
+            country = imposer(iri)
+            if all(country in body.split() for body in bodies):
+                shown += bodies
+            else:
+                shown.append(f"{country} ({', '.join(bodies)})")
+        return sanction_label(
+            draft.kind,
+            imposers=shown,
+            targets=[name(t) for t in draft.targets],
+            restricts=[name(r) for r in draft.restricts],
+            exempts=[name(e) for e in draft.exempts],
+            threshold_nm=threshold,
+            status=draft.status,
+            date=draft.date,
+        )
 
 
 def _local(iri: URIRef) -> str:
-    return str(iri).rsplit("#", 1)[-1]
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _evidence_factory(

@@ -13,6 +13,7 @@ surnames ("Jin wrote") link to an earlier mention.
 
 from __future__ import annotations
 
+import re as std_re  # patterns built from one article's names: not kept in rx's cache
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -93,6 +94,8 @@ class Resolver:
                 if key and len(lexicon.by_key.get(key, [])) <= 1:
                     self._org_keys.setdefault(key, iri)
         self._org_choices = list(self._org_keys)
+        #: name key -> its close spelling variant in the lexicon (the lexicon does not change once loaded)
+        self._fuzzy_memo: dict[str, URIRef | None] = {}
         self._us = lexicon.lookup("United States")
 
     # -- names -------------------------------------------------------------------
@@ -125,6 +128,14 @@ class Resolver:
         return iri, canonical
 
     def _fuzzy(self, key: str) -> URIRef | None:
+        if key in self._fuzzy_memo:
+            return self._fuzzy_memo[key]
+        found = self._fuzzy_match(key)
+        if len(self._fuzzy_memo) < 100_000:
+            self._fuzzy_memo[key] = found
+        return found
+
+    def _fuzzy_match(self, key: str) -> URIRef | None:
         if len(key) < 6 or not self._org_choices:
             return None
         best = process.extractOne(key, self._org_choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN)
@@ -220,7 +231,11 @@ class Resolver:
             return []
         taken = [(m.start, m.end) for m in mentions]
         found = []
-        pattern = re.compile(r"\b([A-Z][a-z]+)\b(?!\s+[A-Z])")
+        # the capitalised one-word forms ("Wang") of the people's name parts, as [A-Z][a-z]+ would find them
+        forms = sorted({t.capitalize() for t in tokens if t.isascii() and t.isalpha() and t.islower()}, reverse=True)
+        if not forms:
+            return []
+        pattern = std_re.compile(r"\b(" + "|".join(forms) + r")\b(?!\s+[A-Z])")
         for sentence in sentences:
             for match in pattern.finditer(sentence.text):
                 person = tokens.get(match.group(1).lower())

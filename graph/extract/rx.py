@@ -35,6 +35,9 @@ Pattern = _re.Pattern
 Match = _re.Match
 escape = _re.escape
 _CACHE: dict[tuple[str, int], _re.Pattern[str]] = {}
+#: patterns built from article text (names) would grow the cache without end; past this size
+#: new patterns go through ``re``'s own bounded cache instead
+_CACHE_LIMIT = 20_000
 
 
 def compile(pattern: str, flags: int = 0) -> _re.Pattern[str]:
@@ -42,7 +45,9 @@ def compile(pattern: str, flags: int = 0) -> _re.Pattern[str]:
     key = (pattern, int(flags))
     found = _CACHE.get(key)
     if found is None:
-        found = _CACHE[key] = _re.compile(pattern, flags)
+        found = _re.compile(pattern, flags)
+        if len(_CACHE) < _CACHE_LIMIT:
+            _CACHE[key] = found
     return found
 
 

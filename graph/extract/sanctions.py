@@ -4,21 +4,31 @@ A sentence holds a sanction when it has one of the ontology's sanction-kind
 triggers ("export controls", "entity list", "tariffs", "exemption",
 "its own sanctions"). Around the trigger:
 
-* imposers are the country or government body that is its subject, its
-  possessor or premodifier ("Washington's limitations", "US sanctions"),
-  the agent of a passive ("imposed by the US"), "the Biden administration";
-  with none in the sentence, the last imposer of the article carries over;
+* imposers are the agent of a passive ("imposed by the US"), the possessor
+  or premodifier ("Washington's limitations", "US sanctions"), the partners
+  of an agreement, or the clause subject when it does the imposing ("the US
+  government had banned", "Japan will restrict", not "China has been
+  critical of the restrictions"); a president or minister stands for their
+  country; with none in the sentence, the last imposer of the article, then
+  the article's usual one;
 * targets follow "on", "against", "targeting", "to", "with" or "from", or
   are the subject of "X was added to the entity list" or of "X, hit by
   sanctions"; a demonym before "companies" targets the country;
 * restricted items are the goods and nodes in the trigger's scope (not
   what the goods are "capable of producing"); a node "and below" is the
   threshold; exempted companies are the ones allowed to continue;
-* dates ("In 2020", "in August 2022", "last July") and status triggers
-  (proposed, considered, threatened, extended, lifted; else in force).
+* the date comes from the clause that states the measure
+  (:func:`graph.extract.dates.measure_scope`), the status from the
+  ontology's status triggers (proposed, considered, threatened, extended,
+  lifted; else in force).
 
-A sentence that starts by referring back ("The exemptions, introduced last
-year, mean ...") adds to the previous record of that kind.
+Then, per article (:meth:`SanctionRules.finish`): a measure never targets
+its own imposer (a counter-sanction keeps the country it answers as its
+target, not as a co-imposer), and bare mentions of the same imposer's
+measures ("despite US sanctions", "US sanctions designed to ...") are one
+record with every sentence as evidence. A sentence that starts by referring
+back ("The exemptions, introduced last year, mean ...") adds to the
+previous record of that kind.
 """
 
 from __future__ import annotations
@@ -28,9 +38,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 
 from graph.extract import rx as re
+from graph.extract.dates import measure_scope, parse_date
 from graph.extract.lexicon import Lexicon
 from graph.extract.mentions import Mention
 from graph.extract.relations import is_a
@@ -39,10 +49,14 @@ from graph.extract.view import GROUP, PhraseIndex, SentenceView
 
 __all__ = ["SanctionDraft", "SanctionRules", "parse_date"]
 
+Trigger = tuple[int, int, str, URIRef]
+
 _KIND_ORDER = (CG.CounterSanction, CG.Exemption, CG.EntityListing, CG.Tariff, CG.ExportControl, CG.Sanction)
 _STATUS_ORDER = (CG.Threatened, CG.Considered, CG.Proposed, CG.Extended, CG.Lifted, CG.InForce)
 _MODIFIER_WORD = (
-    r"(?!(?:in|on|to|of|for|with|by|from|at|and|or|the|a|an|is|are|was|were|has|have|had|will|would|said|says|that)\b)"
+    r"(?!(?:in|on|to|of|for|with|by|from|at|and|or|the|a|an|is|are|was|were|has|have|had|will|would|said|says|that"
+    r"|after|before|since|during|despite|against|amid|over|under|about|into|as|than|but|while|because|which|who"
+    r"|it|its|their|his|her|they|he|she|we|be|been|being|can|could|may|might|must|should|do|does|did|not)\b)"
     r"[a-z][\w\-]*"
 )
 _RELATIVE = re.compile(r",\s*(?:which|that|who)\b[^,]*,")
@@ -52,26 +66,88 @@ _TRADE = re.compile(
     rf"(?:[^⟨;]{{0,40}}?\bto\s+(?:the\s+)?({GROUP}))?"
 )
 _WEAK = frozenset({"measure", "rule", "block", "limitation", "restriction", "curb", "withhold", "cut off"})
-_MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ]
-    )
-}
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+#: "in response to" says a measure answers another only when the sentence also names a measure
+_RESPONSE_ONLY = frozenset({"in response to", "retaliate", "retaliation", "retaliatory"})
+
+# imposers
+#: what stands between a premodifying imposer and the trigger: "US('s) (new) (chip) sanctions"
+_PREMODIFIER_GAP = re.compile(
+    rf"(?:['’]s)?\s+(?:(?:own|new|latest|sweeping|extensive|additional|fresh|tough|tighter|unilateral"
+    rf"|[a-z]+-[a-z]+|chip|tech|technology|trade|export|⟨\d+⟩|{_MODIFIER_WORD})\s+){{0,3}}"
+)
+_AGENT = re.compile(rf"\s*(?:\w+\s+){{0,2}}?(?:by|from)\s+(?:the\s+)?({GROUP})")
+_PARTNERS = re.compile(rf"\b(?:agreement|deal|pact|accord|arrangement)\s+with\s+(?:the\s+)?({GROUP})[^⟨]{{0,20}}$")
+#: a group right after a preposition is not a clause subject ("across China", "imposed by the US", "on Chinese firms")
+_AFTER_PREPOSITION = re.compile(
+    r"\b(?:on|against|to|with|for|of|by|from|in|across|at|into|over|under|within|throughout|between|among|via"
+    r"|through|about|toward|towards|than|like|including|despite|amid)\s+(?:the\s+)?$"
+)
+#: what a subject does when it imposes: "the US imposed", "Japan will restrict", "Washington has secured an agreement"
+_IMPOSING = re.compile(
+    r"\b(?:impos|introduc|announc|implement|issu|adopt|enact|expand|extend|tighten|broaden|widen|plan|consider|"
+    r"weigh|mull|threat|propos|add|plac|put|slap|levy|levied|unveil|roll|set|agree|secur|ban|bar|restrict|limit|"
+    r"curb|block|prohibit|forbid|forbade|requir|decid|move|moving|seek|sought|push|pass|approv|sign|order|grant|"
+    r"renew|lift|eas|revok|rescind|drop|keep|kept|maintain|enforc|appl|retaliat|launch|draft|finali|publish|"
+    r"updat|toughen|escalat|step|ramp|hike|rais|increas|doubl|tripl|target|blacklist|sanction|penali|list|prepar|"
+    r"aim|intend|want|warn|vow|pledg|promis|hit|slapp|control|tariff|duty|duties|wield|us|employ|deploy)\w*"
+)
+#: a subject that works against a measure does not impose it: "China plans to circumvent US sanctions"
+_REACTION = re.compile(
+    r"\b(?:circumvent|dodg|evad|skirt|tackl|overcom|counter(?!-)|push\w* back|critic|condemn|oppos|protest|resist|"
+    r"withstand|surviv|bypass|get\w* around|work\w* around|navigat|escap|defy|defie|flout|violat|ignor|despite|amid|"
+    r"fac(?:e|es|ed|ing)\b|hurt|impacted|affected|complain|lobb|challeng|sue|sued|su(?:es|ing)\b|comply|complie|"
+    r"adapt|cope|weather|offset|mitigat|los[te]|suffer|purchas|buy|bought|obtain|acquir|smuggl|stockpil)\w*"
+)
+#: what may stand between a subject and a verbal trigger: "the US (has also) banned"
+_AUXILIARY = re.compile(
+    r"^(?:\s*(?:will|would|shall|should|could|can|may|might|must|has|have|had|is|are|was|were|be|been|being|"
+    r"did|does|do|to|also|already|now|then|further|recently|first|again|reportedly|officially|formally|quietly|"
+    r"effectively|last\s+\w+|this\s+\w+|on\s+[A-Z]\w+|in(?:\s+\w+(?:\s+\d{4})?)?|,))*\s*$"
+)
+_GOVERNMENT_ROLE = re.compile(r"president|minister|premier", re.IGNORECASE)
+
+# targets and items
+_TARGET_AFTER = re.compile(
+    rf"\b(?:on|against|targeting|targets|to|with|at|into)\s+(?:[^⟨;,]{{0,60}}?|[^⟨;]{{0,30}}?such as\s+)({GROUP})"
+)
+_DIRECT = re.compile(r"\w+\s+(?:the\s+)?⟨")
+_CAPABLE = re.compile(r"\b(?:capable of|used to|used for|needed to|to make|to produce|for making|designed to)\b")
+_ITEM_GAP = re.compile(
+    r"\b(?:on|of|for|over|including|include|includes|cover|covers|covering|such as|to|from|like)\b|^\s*$"
+)
+#: a comma then a verb: what follows belongs to another clause ("X, impacted by sanctions, began selling Y")
+_OTHER_CLAUSE = re.compile(
+    r",\s+(?:[a-z]+ed|began|begun|made|said|says|is|are|was|were|has|have|had|will|would|can|could|did|does"
+    r"|sold|bought|went|got|took|left|kept|built|won|ran|came|saw|told|became|remains?)\b"
+)
+_PASSIVE_TARGET = re.compile(
+    rf"({GROUP})\s*,?\s+(?:was|were|has been|have been|had been|is|are|been|being)?\s*(?:\w+\s+)?(?:added|put|placed|hit"
+    rf"|targeted|sanctioned|blacklisted|impacted|affected|crippled|subjected)\b(?:[^⟨]|⟨\d+⟩){{0,40}}$"
+)
+#: "YMTC, which was added to the Entity List": the relative clause's antecedent is the target
+_ANTECEDENT = re.compile(rf"({GROUP})\s*,\s*(?:which|who)$")
+_PASSIVE_ONLY = re.compile(
+    r"^\s*(?:was|were|has been|have been|had been|is|are|been|being)?\s*(?:\w+\s+)?(?:added|put|placed|hit|targeted"
+    r"|sanctioned|blacklisted|impacted|affected|crippled|subjected)\b(?:[^⟨]|⟨\d+⟩){0,40}$"
+)
+_COVERED = re.compile(
+    rf"({GROUP})(?:\s+[a-z]+)?\s+(?:was|were|is|are|will be|would be|has been|have been)\s+(?:also\s+)?"
+    rf"(?:covered|affected|included|hit|restricted|banned)\s+by\s+(?:the\s+)?(?:[\w\-]+\s+){{0,2}}$"
+)
+_CURBED = re.compile(
+    rf"\b(?:curb\w*|restrict\w*|limit\w*|imped\w*|hamper\w*|hamstring\w*|cripple\w*)\s+(?:the\s+)?({GROUP})['’]s\b"
+)
+_OBJECT_OF = re.compile(
+    rf"\b(?:threaten\w*|sanction\w*|blacklist\w*|penali[sz]\w*|ban(?:s|ned|ning)?|bar(?:s|red|ring)?|add\w*"
+    rf"|target\w*)\s+({GROUP})(?:\s+⟨\d+⟩)?\s+(?:with|to|from|for)\b"
+)
+_EXEMPTED = re.compile(
+    rf"(?:allow\w*|permit\w*|exempt\w*|grant\w*|let|lets|mean\w* that|waiver\w* (?:for|to))\s+(?:[^⟨;]{{0,40}}?)({GROUP})"
+)
+_REQUIREMENT = re.compile(r"\b(?:require|need|requirement|apply for)\w*", re.IGNORECASE)
+_ANAPHORIC = re.compile(r"^\s*(?:The|This|These|Those|Such)\s+(?:[\w\-]+\s+){0,2}?$")
+_GOODS = (CG.Equipment, CG.Product, CG.Technology)
+_ITEMS = (*_GOODS, CG.ProcessNode)
 
 
 @dataclass
@@ -92,58 +168,15 @@ class SanctionDraft:
     thresholds: list[tuple[URIRef, object]] = field(default_factory=list)
     status: URIRef | None = None
     date: Literal | None = None
+    #: later sentences that refer back to this measure and add to it ("The exemptions ... mean that ...")
     extra_sentences: list[int] = field(default_factory=list)
+    #: later sentences that mention the same measure again ("despite US sanctions")
+    repeats: list[int] = field(default_factory=list)
 
-
-def parse_date(text: str, published: date | None) -> Literal | None:
-    """The first date in a clause, at the precision given; relative dates need ``published``.
-
-    >>> str(parse_date("In August 2022, the US banned", None))
-    '2022-08'
-    >>> str(parse_date("from September 1, 2023", None))
-    '2023-09-01'
-    >>> parse_date("last July", None) is None
-    True
-    >>> str(parse_date("since last July", date(2022, 7, 21)))
-    '2021-07'
-    """
-    full = re.search(_MONTH + r"\s+(\d{1,2}),?\s+((?:19|20)\d{2})\b", text)
-    if full:
-        try:
-            d = date(int(full.group(3)), _MONTHS[full.group(1).lower()], int(full.group(2)))
-            return Literal(d.isoformat(), datatype=XSD.date)
-        except ValueError:
-            pass
-    dm = re.search(r"\b(\d{1,2})\s+" + _MONTH + r"\s+((?:19|20)\d{2})\b", text)
-    if dm:
-        try:
-            d = date(int(dm.group(3)), _MONTHS[dm.group(2).lower()], int(dm.group(1)))
-            return Literal(d.isoformat(), datatype=XSD.date)
-        except ValueError:
-            pass
-    ym = re.search(_MONTH + r"(?:\s+of)?\s+((?:19|20)\d{2})\b", text)
-    if ym:
-        return Literal(f"{ym.group(2)}-{_MONTHS[ym.group(1).lower()]:02d}", datatype=XSD.gYearMonth)
-    year = re.search(
-        r"\b(?:in|since|from|during|of|by|until|through|early|late|mid-?)\s+((?:19|20)\d{2})\b", text, re.IGNORECASE
-    )
-    if year:
-        return Literal(year.group(1), datatype=XSD.gYear)
-    if published is None:
-        return None
-    last_month = re.search(r"\blast\s+" + _MONTH, text)
-    if last_month:
-        month = _MONTHS[last_month.group(1).lower()]
-        yr = published.year if month < published.month else published.year - 1
-        return Literal(f"{yr}-{month:02d}", datatype=XSD.gYearMonth)
-    this_year = re.search(r"\b(?:in\s+)?" + _MONTH + r"\s+(?:of\s+)?this\s+year", text)
-    if this_year:
-        return Literal(f"{published.year}-{_MONTHS[this_year.group(1).lower()]:02d}", datatype=XSD.gYearMonth)
-    if re.search(r"\blast\s+year\b", text):
-        return Literal(str(published.year - 1), datatype=XSD.gYear)
-    if re.search(r"\b(?:earlier\s+)?this\s+year\b", text):
-        return Literal(str(published.year), datatype=XSD.gYear)
-    return None
+    @property
+    def generic(self) -> bool:
+        """Whether the draft says no more than who imposes it ("US sanctions")."""
+        return not (self.targets or self.restricts or self.exempts or self.thresholds or self.date)
 
 
 class SanctionRules:
@@ -163,14 +196,16 @@ class SanctionRules:
             for iri, e in lexicon.entries.items()
             if e.cls == CG.GovernmentBody and e.headquartered_in is not None
         }
-        us = lexicon.lookup("United States")
-        self._us = us.iri if us is not None else None
+
+    def home_of(self, iri: URIRef) -> URIRef | None:
+        """The country a government body belongs to (None for anything else)."""
+        return self._homes.get(iri)
 
     # -- finding --------------------------------------------------------------------
 
-    def triggers(self, view: SentenceView) -> list[tuple[int, int, str, URIRef]]:
+    def triggers(self, view: SentenceView) -> list[Trigger]:
         """Sanction triggers in the masked sentence: (start, end, phrase, kind)."""
-        return [(s, e, key, self._kind_of[key]) for s, e, key, _ in self._kinds.find(view.masked)]
+        return [(s, e, key, self._kind_of[key]) for s, e, key, _ in view.phrases(self._kinds)]
 
     def sentence(
         self,
@@ -188,7 +223,9 @@ class SanctionRules:
         found = self.triggers(view)
         if not found:
             return []
-        clusters: list[list[tuple[int, int, str, URIRef]]] = []
+        if {key for _, _, key, _ in found} <= _RESPONSE_ONLY:
+            return []  # "investments in response to tightening regulations": no measure named
+        clusters: list[list[Trigger]] = []
         explicit: list[list[URIRef]] = []
         for trigger in found:
             probe = SanctionDraft(trigger[3], view.sentence.index, 0, 0, "", "")
@@ -207,10 +244,12 @@ class SanctionRules:
             explicit.append(probe.imposers)
         drafts: list[SanctionDraft] = []
         for n, cluster in enumerate(clusters):
-            draft = self._draft(view, cluster)
-            draft.date = parse_date(view.sentence.text, published)
-            draft.status = self._status(view, cluster[0][0])
             first = cluster[0][0]
+            if negated(view, view.clause(first)[0], first):
+                continue
+            draft = self._draft(view, cluster)
+            draft.date = parse_date(measure_scope(view.masked, view.clause(first), cluster[0][:2]), published)
+            draft.status = self._status(view)
             if n == 0 and self._merge_anaphora(view, draft, cluster, previous):
                 continue
             if not draft.imposers:
@@ -222,27 +261,58 @@ class SanctionRules:
                 continue
             if not draft.imposers and not draft.targets and not draft.restricts:
                 continue
-            if negated(view, view.clause(first)[0], first):
-                continue
             for mention in view.mentions:
-                home = self._homes.get(mention.iri) if mention.iri is not None else None
+                iri = mention.iri
+                home = self._homes.get(iri) if iri is not None else None
                 if (
-                    home is not None
-                    and mention.iri is not None
+                    iri is not None
                     and home in draft.imposers
-                    and mention.iri not in draft.imposers
+                    and iri not in draft.imposers
+                    and iri not in draft.targets
                 ):
-                    draft.imposers.append(mention.iri)  # the ministry of the imposing country acts for it
-            draft.label = _label(view, draft.kind)
+                    draft.imposers.append(iri)  # the ministry of the imposing country acts for it
             drafts.append(draft)
         return drafts
 
-    def _draft(self, view: SentenceView, cluster: list[tuple[int, int, str, URIRef]]) -> SanctionDraft:
+    def finish(self, drafts: list[SanctionDraft]) -> list[SanctionDraft]:
+        """Article-level clean-up: usual imposer, no self-targets, one record per bare mention of a measure."""
+        imposers = [i for d in drafts if d.imposer_explicit for i in d.imposers]
+        if imposers:
+            # a measure nobody in its sentence or before imposes: the article's usual imposer
+            usual = max(set(imposers), key=imposers.count)
+            for draft in drafts:
+                if not draft.imposers:
+                    draft.imposers = [usual]
+        for draft in drafts:
+            self._no_self_target(draft)
+        kept: list[SanctionDraft] = []
+        bare: dict[tuple[URIRef, frozenset[URIRef], URIRef | None], SanctionDraft] = {}
+        for draft in drafts:
+            key = (draft.kind, frozenset(draft.imposers), draft.status)
+            if draft.generic and draft.imposers:
+                same = bare.get(key)
+                if same is not None:
+                    if draft.sentence != same.sentence and draft.sentence not in same.repeats:
+                        same.repeats.append(draft.sentence)
+                    continue
+                bare[key] = draft
+            kept.append(draft)
+        return kept
+
+    def _no_self_target(self, draft: SanctionDraft) -> None:
+        """A measure does not target its imposer; a counter-sanction answers its target and is not imposed by it."""
+        if draft.kind == CG.CounterSanction and draft.targets:
+            answered = set(draft.targets)
+            remaining = [i for i in draft.imposers if i not in answered and self._homes.get(i) not in answered]
+            if remaining:
+                draft.imposers = remaining
+        imposing = set(draft.imposers) | {self._homes[i] for i in draft.imposers if i in self._homes}
+        draft.targets = [t for t in draft.targets if t not in imposing]
+
+    def _draft(self, view: SentenceView, cluster: list[Trigger]) -> SanctionDraft:
         kinds = {k for *_, k in cluster}
         kind = next(k for k in _KIND_ORDER if k in kinds)
-        if kind == CG.Exemption and re.search(
-            r"\b(?:require|need|requirement|apply for)\w*", view.masked, re.IGNORECASE
-        ):
+        if kind == CG.Exemption and _REQUIREMENT.search(view.masked):
             # "need licences to export", "licence requirement": an export control, not an exemption
             kind = next((k for k in _KIND_ORDER if k in kinds - {CG.Exemption}), CG.ExportControl)
         draft = SanctionDraft(
@@ -259,14 +329,10 @@ class SanctionRules:
 
     @staticmethod
     def _merge_anaphora(
-        view: SentenceView,
-        draft: SanctionDraft,
-        cluster: list[tuple[int, int, str, URIRef]],
-        previous: list[SanctionDraft],
+        view: SentenceView, draft: SanctionDraft, cluster: list[Trigger], previous: list[SanctionDraft]
     ) -> bool:
         """ "The exemptions, introduced last year, mean ..." adds to the previous record of that kind."""
-        anaphoric = re.match(r"^\s*(?:The|This|These|Those|Such)\s+(?:[\w\-]+\s+){0,2}?$", view.masked[: cluster[0][0]])
-        if not anaphoric or not previous:
+        if not previous or not _ANAPHORIC.match(view.masked[: cluster[0][0]]):
             return False
         same = [p for p in previous if p.kind == draft.kind]
         if draft.kind == CG.Sanction:
@@ -281,75 +347,80 @@ class SanctionRules:
         target.extra_sentences.append(view.sentence.index)
         return True
 
-    # -- roles -----------------------------------------------------------------------
+    # -- imposers ----------------------------------------------------------------------
 
-    def _imposers(self, view: SentenceView, draft: SanctionDraft, found: list[tuple[int, int, str, URIRef]]) -> None:
+    def _imposers(self, view: SentenceView, draft: SanctionDraft, found: list[Trigger]) -> None:
         m = view.masked
         by_agent: list[URIRef] = []
         by_modifier: list[URIRef] = []
         by_subject: list[URIRef] = []
-        target_list = [by_modifier]
 
-        def add(i: int) -> None:
+        def add(into: list[URIRef], i: int) -> None:
             mention = view.at(i)
+            if not self._is_government(mention):
+                return
             iri = self._as_government(mention)
-            if iri is not None and iri not in target_list[0]:
-                target_list[0].append(iri)
+            if iri is not None and iri not in into:
+                into.append(iri)
 
         for start, end, _key, _kind in found:
-            target_list[0] = by_modifier
             left, _ = view.clause(start)
             # premodifier / possessor: "US sanctions", "Washington's limitations", "the Commerce Department's rules"
-            pre = re.search(
-                rf"({GROUP})(?:['’]s)?\s+(?:(?:own|new|latest|sweeping|extensive|additional|fresh|tough|tighter|unilateral|[a-z]+-[a-z]+|chip|tech|technology|trade|export|{_MODIFIER_WORD})\s+){{0,3}}$",
-                m[left:start],
-            )
-            if pre:
-                for i in view.group_members(pre.group(1)):
-                    if self._is_government(view.at(i)):
-                        add(i)
+            for i in self._premodifier(view, left, start):
+                add(by_modifier, i)
             # agent: "imposed by the US", "penalties imposed by Washington"
-            agent = re.match(rf"\s*(?:\w+\s+){{0,2}}?(?:by|from)\s+(?:the\s+)?({GROUP})", m[end : end + 80])
-            target_list[0] = by_agent
+            agent = _AGENT.match(m[end : end + 80])
             if agent:
                 for i in view.group_members(agent.group(1)):
-                    if self._is_government(view.at(i)):
-                        add(i)
+                    add(by_agent, i)
             # partners of an agreement impose it too: "an agreement with the Netherlands and Japan to restrict"
-            target_list[0] = by_subject
-            partners = re.search(
-                rf"\b(?:agreement|deal|pact|accord|arrangement)\s+with\s+(?:the\s+)?({GROUP})[^⟨]{{0,20}}$",
-                m[left:start],
-            )
+            partners = _PARTNERS.search(m[left:start])
             if partners:
                 for i in view.group_members(partners.group(1)):
-                    if self._is_government(view.at(i)):
-                        add(i)
-            # subject of the clause: "the US government had banned export of", "Japan will restrict exports"
-            target_list[0] = by_subject
-            for gs, ge, members in view.groups():
-                if (
-                    gs >= left
-                    and ge <= start
-                    and not re.search(r"\b(?:on|against|to|with|for|of)\s+$", m[max(0, gs - 10) : gs])
-                    and not _SPEAKER.match(m, ge)
-                ):
-                    for i in members:
-                        if self._is_government(view.at(i)) and not re.match(r"-made|-based", m[ge : ge + 6]):
-                            add(i)
+                    add(by_subject, i)
+            # the nearest subject before it in its clause that does the imposing: "the US government had banned",
+            # "Japan will restrict" (not "China has been critical of the restrictions")
+            for gs, ge, members in reversed(view.groups()):
+                if ge > start:
+                    continue
+                if gs < left:
+                    break
+                if _AFTER_PREPOSITION.search(m, max(0, gs - 14), gs) or _SPEAKER.match(m, ge):
+                    continue
+                if m.startswith(("-made", "-based"), ge):
+                    continue
+                governments = [i for i in members if view.at(i).kind != "demonym" and self._is_government(view.at(i))]
+                if not governments:
+                    continue  # "Chinese companies" are not a government
+                gap = m[ge:start]
+                if not _REACTION.search(gap) and (_AUXILIARY.match(gap) or _IMPOSING.search(gap)):
+                    for i in governments:
+                        add(by_subject, i)
+                break
         draft.imposers = by_agent or by_modifier or by_subject
         draft.imposer_explicit = bool(draft.imposers)
 
-    def _is_government(self, mention: Mention) -> bool:
+    def _premodifier(self, view: SentenceView, left: int, start: int) -> list[int]:
+        """The group of governments right before a trigger, over modifiers and goods ("US chip sanctions")."""
+        m = view.masked
+        for gs, ge, members in reversed(view.groups()):
+            if ge > start:
+                continue
+            if gs < left or not _PREMODIFIER_GAP.fullmatch(m, ge, start):
+                return []
+            if any(self._is_government(view.at(i)) for i in members):
+                return members
+            if not all(is_a(view.at(i), _ITEMS) for i in members):
+                return []  # only goods may stand between the imposer and the measure
+        return []
+
+    @staticmethod
+    def _is_government(mention: Mention) -> bool:
         if mention.cls == CG.Country and mention.kind in ("name", "metonym", "descr", "demonym"):
             return True
         if mention.cls == CG.GovernmentBody:
             return True
-        return bool(
-            mention.cls == CG.Person
-            and mention.role
-            and re.search(r"president|minister|premier", mention.role, re.IGNORECASE)
-        )
+        return bool(mention.cls == CG.Person and mention.role and _GOVERNMENT_ROLE.search(mention.role))
 
     def _as_government(self, mention: Mention) -> URIRef | None:
         if mention.cls == CG.Person:
@@ -360,117 +431,102 @@ class SanctionRules:
             return None
         return mention.iri
 
-    def _roles(self, view: SentenceView, draft: SanctionDraft, found: list[tuple[int, int, str, URIRef]]) -> None:
+    # -- targets, items, exemptions ------------------------------------------------------
+
+    def _roles(self, view: SentenceView, draft: SanctionDraft, found: list[Trigger]) -> None:
         m = view.masked
         for idx, (start, end, _key, kind) in enumerate(found):
             scope_end = found[idx + 1][0] if idx + 1 < len(found) else len(m)
-            _, clause_end = view.clause(end)
+            relative = _RELATIVE.match(m, end)  # "The new rules, which take effect in July, cover ..."
+            _, clause_end = view.clause(relative.end() if relative else end)
             scope_end = max(min(scope_end, clause_end), min(clause_end, end + 120))
             scope = m[end:scope_end]
             # targets after a preposition
-            for tm in re.finditer(
-                rf"\b(?:on|against|targeting|targets|to|with|at|into)\s+(?:[^⟨;,]{{0,60}}?|[^⟨;]{{0,30}}?such as\s+)({GROUP})",
-                scope,
-            ):
-                direct = re.match(r"\w+\s+(?:the\s+)?⟨", tm.group(0)) is not None
+            for tm in _TARGET_AFTER.finditer(scope):
+                direct = _DIRECT.match(tm.group(0)) is not None
                 for i in view.group_members(tm.group(1)):
                     if view.at(i).cls == CG.Person and not direct:
                         continue
-                    self._add_target(view, draft, i, tm.group(0))
-            # items in the scope, except what they are "capable of producing"
-            capable = re.search(
-                r"\b(?:capable of|used to|used for|needed to|to make|to produce|for making|designed to)\b", scope
-            )
-            cut = end + (capable.start() if capable else len(scope))
-            resume = scope.find(",", capable.end()) if capable else -1
-            resume_at = end + resume if resume >= 0 else len(m)  # ", including X" lists restricted items again
-            for i in view.ids_in(end, scope_end):
-                mention = view.at(i)
-                if mention.iri is None:
-                    continue
-                gap = _RELATIVE.sub(" ", m[end : view.span(i)[0]])
-                excluded = cut <= view.span(i)[0] < resume_at
-                if not re.search(
-                    r"\b(?:on|of|for|over|including|include|includes|cover|covers|covering|such as|to|from|like)\b|^\s*$",
-                    gap,
-                ):
-                    continue
-                if re.search(r",\s+(?!⟨|and\b|or\b)[a-z]", gap):
-                    continue  # the item belongs to another clause: "X, impacted by sanctions, began selling Y"
-                if mention.cls == CG.ProcessNode:
-                    if mention.threshold:
-                        draft.thresholds.append((mention.iri, mention.size_nm))
-                    elif not excluded:
-                        draft.restricts.append(mention.iri)
-                elif (
-                    is_a(mention, (CG.Equipment, CG.Product, CG.Technology))
-                    and not excluded
-                    and mention.iri not in draft.restricts
-                ):
-                    draft.restricts.append(mention.iri)
+                    self._add_target(view, draft, i)
+            self._items(view, draft, end, scope_end, scope)
             # left side: "X was added to the entity list", "X, hit by sanctions", "blocks on companies such as X"
             left, _ = view.clause(start)
             before = m[left:start]
-            passive = re.search(
-                rf"({GROUP})\s*,?\s+(?:was|were|has been|have been|had been|is|are|been|being)?\s*(?:\w+\s+)?(?:added|put|placed|hit|targeted|sanctioned|blacklisted|impacted|affected|crippled|subjected)\b(?:[^⟨]|⟨\d+⟩){{0,40}}$",
-                before,
-            )
+            passive = _PASSIVE_TARGET.search(before)
             if passive:
                 for i in view.group_members(passive.group(1)):
-                    self._add_target(view, draft, i, "")
-            covered = re.search(
-                rf"({GROUP})(?:\s+[a-z]+)?\s+(?:was|were|is|are|will be|would be|has been|have been)\s+(?:also\s+)?(?:covered|affected|included|hit|restricted|banned)\s+by\s+(?:the\s+)?(?:[\w\-]+\s+){{0,2}}$",
-                before,
-            )
+                    self._add_target(view, draft, i)
+            elif left and _PASSIVE_ONLY.match(before):
+                antecedent = _ANTECEDENT.search(m, max(0, left - 160), left)
+                if antecedent:
+                    for i in view.group_members(antecedent.group(1)):
+                        self._add_target(view, draft, i)
+            covered = _COVERED.search(before)
             if covered:
                 for i in view.group_members(covered.group(1)):
                     mention = view.at(i)
-                    if is_a(mention, (CG.Equipment, CG.Product, CG.Technology)) and mention.iri not in draft.restricts:
+                    if is_a(mention, _GOODS) and mention.iri not in draft.restricts:
                         draft.restricts.append(mention.iri)  # type: ignore[arg-type]
                     else:
-                        self._add_target(view, draft, i, "")
-            curbed = re.search(
-                rf"\b(?:curb\w*|restrict\w*|limit\w*|imped\w*|hamper\w*|hamstring\w*|cripple\w*)\s+(?:the\s+)?({GROUP})['’]s\b",
-                m[left:scope_end],
-            )
+                        self._add_target(view, draft, i)
+            curbed = _CURBED.search(m, left, scope_end)
             if curbed:
                 for i in view.group_members(curbed.group(1)):
-                    self._add_target(view, draft, i, "")
+                    self._add_target(view, draft, i)
             clause_left, clause_right = view.clause(start)
             for trade in _TRADE.finditer(m, clause_left, clause_right):
                 for i in view.group_members(trade.group(1)):
                     mention = view.at(i)
-                    if is_a(mention, (CG.Equipment, CG.Product, CG.Technology)) and mention.iri not in draft.restricts:
+                    if is_a(mention, _GOODS) and mention.iri not in draft.restricts:
                         draft.restricts.append(mention.iri)  # type: ignore[arg-type]
                 if trade.group(2):
                     for i in view.group_members(trade.group(2)):
-                        self._add_target(view, draft, i, "")
-            object_of = re.search(
-                rf"\b(?:threaten\w*|sanction\w*|blacklist\w*|penali[sz]\w*|bann\w*|barr\w*|add\w*|target\w*)\s+({GROUP})\s+(?:with|to|from|for)\b",
-                m[left:scope_end],
-            )
+                        self._add_target(view, draft, i)
+            object_of = _OBJECT_OF.search(m, left, scope_end)
             if object_of:
                 for i in view.group_members(object_of.group(1)):
-                    self._add_target(view, draft, i, "")
+                    self._add_target(view, draft, i)
             if kind == CG.Exemption or draft.kind == CG.Exemption:
                 self._exempts(view, draft)
 
-    def _add_target(self, view: SentenceView, draft: SanctionDraft, i: int, context: str) -> None:
+    def _items(self, view: SentenceView, draft: SanctionDraft, end: int, scope_end: int, scope: str) -> None:
+        """Goods and nodes in the trigger's scope, except what they are "capable of producing"."""
+        m = view.masked
+        capable = _CAPABLE.search(scope)
+        cut = end + (capable.start() if capable else len(scope))
+        resume = scope.find(",", capable.end()) if capable else -1
+        resume_at = end + resume if resume >= 0 else len(m)  # ", including X" lists restricted items again
+        for i in view.ids_in(end, scope_end):
+            mention = view.at(i)
+            if mention.iri is None:
+                continue
+            gap = _RELATIVE.sub(" ", m[end : view.span(i)[0]])
+            excluded = cut <= view.span(i)[0] < resume_at
+            if not _ITEM_GAP.search(gap):
+                continue
+            if _OTHER_CLAUSE.search(gap):
+                continue  # the item belongs to another clause: "X, impacted by sanctions, began selling Y"
+            if mention.cls == CG.ProcessNode:
+                if mention.threshold:
+                    draft.thresholds.append((mention.iri, mention.size_nm))
+                elif not excluded:
+                    draft.restricts.append(mention.iri)
+            elif is_a(mention, _GOODS) and not excluded and mention.iri not in draft.restricts:
+                draft.restricts.append(mention.iri)
+
+    def _add_target(self, view: SentenceView, draft: SanctionDraft, i: int) -> None:
         mention = view.at(i)
         if mention.iri is None:
             return
-        wanted = (mention.cls == CG.Country and mention.iri not in draft.imposers) or (
+        wanted = mention.cls == CG.Country or (
             is_a(mention, (CG.Organization, CG.Person)) and mention.cls != CG.GovernmentBody
         )
         if wanted and mention.iri not in draft.targets:
             draft.targets.append(mention.iri)
 
-    def _exempts(self, view: SentenceView, draft: SanctionDraft) -> None:
-        m = view.masked
-        for em in re.finditer(
-            rf"(?:allow\w*|permit\w*|exempt\w*|grant\w*|let|lets|mean\w* that|waiver\w* (?:for|to))\s+(?:[^⟨;]{{0,40}}?)({GROUP})",
-            m,
-        ):
+    @staticmethod
+    def _exempts(view: SentenceView, draft: SanctionDraft) -> None:
+        for em in _EXEMPTED.finditer(view.masked):
             for i in view.group_members(em.group(1)):
                 mention = view.at(i)
                 if mention.cls == CG.Company and mention.iri is not None:
@@ -479,8 +535,8 @@ class SanctionRules:
                     if mention.iri in draft.targets:
                         draft.targets.remove(mention.iri)
 
-    def _status(self, view: SentenceView, first: int) -> URIRef:
-        found = {self._status_of[key] for _, _, key, _ in self._statuses.find(view.masked)}
+    def _status(self, view: SentenceView) -> URIRef:
+        found = {self._status_of[key] for _, _, key, _ in view.phrases(self._statuses)}
         status: URIRef = next((s for s in _STATUS_ORDER if s in found), CG.InForce)
         return status
 
@@ -491,15 +547,3 @@ def _family(kind: URIRef) -> str:
     if kind == CG.CounterSanction:
         return "counter"
     return "measure"
-
-
-def _label(view: SentenceView, kind: URIRef) -> str:
-    text = re.sub(r"\s+", " ", view.sentence.text).strip()
-    name = {
-        CG.ExportControl: "export control",
-        CG.EntityListing: "entity listing",
-        CG.Tariff: "tariff",
-        CG.Exemption: "exemption",
-        CG.CounterSanction: "counter-sanction",
-    }.get(kind, "sanction")
-    return f"{name}: {text[:120]}{'…' if len(text) > 120 else ''}"
