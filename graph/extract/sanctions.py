@@ -76,6 +76,7 @@ _PREMODIFIER_GAP = re.compile(
     rf"|[a-z]+-[a-z]+|chip|tech|technology|trade|export|⟨\d+⟩|{_MODIFIER_WORD})\s+){{0,3}}"
 )
 _AGENT = re.compile(rf"\s*(?:\w+\s+){{0,2}}?(?:by|from)\s+(?:the\s+)?({GROUP})")
+_AGREEMENT_HINT = re.compile(r"agreement|deal|pact|accord|arrangement")
 _PARTNERS = re.compile(rf"\b(?:agreement|deal|pact|accord|arrangement)\s+with\s+(?:the\s+)?({GROUP})[^⟨]{{0,20}}$")
 #: a group right after a preposition is not a clause subject ("across China", "imposed by the US", "on Chinese firms")
 _AFTER_PREPOSITION = re.compile(
@@ -130,6 +131,11 @@ _PASSIVE_ONLY = re.compile(
     r"^\s*(?:was|were|has been|have been|had been|is|are|been|being)?\s*(?:\w+\s+)?(?:added|put|placed|hit|targeted"
     r"|sanctioned|blacklisted|impacted|affected|crippled|subjected)\b(?:[^⟨]|⟨\d+⟩){0,40}$"
 )
+# words a pattern needs, looked for before running it
+_PASSIVE_HINT = re.compile(r"added|put|placed|hit|targeted|sanctioned|blacklisted|impacted|affected|crippled|subjected")
+_POSSESSIVE_HINT = re.compile(r"['’]s\b")
+_TRADE_HINT = re.compile(r"(?:export|sale|shipment|transfer|suppl)[^;]*\bof\b")
+_OBJECT_HINT = re.compile(r"threaten|sanction|blacklist|penali|ban|bar|add|target")
 _COVERED = re.compile(
     rf"({GROUP})(?:\s+[a-z]+)?\s+(?:was|were|is|are|will be|would be|has been|have been)\s+(?:also\s+)?"
     rf"(?:covered|affected|included|hit|restricted|banned)\s+by\s+(?:the\s+)?(?:[\w\-]+\s+){{0,2}}$"
@@ -350,7 +356,28 @@ class SanctionRules:
     # -- imposers ----------------------------------------------------------------------
 
     def _imposers(self, view: SentenceView, draft: SanctionDraft, found: list[Trigger]) -> None:
+        by_agent: list[URIRef] = []
+        by_modifier: list[URIRef] = []
+        by_subject: list[URIRef] = []
+        for trigger in found:
+            agent, modifier, subject = self._imposers_of(view, trigger)
+            by_agent += [i for i in agent if i not in by_agent]
+            by_modifier += [i for i in modifier if i not in by_modifier]
+            by_subject += [i for i in subject if i not in by_subject]
+        draft.imposers = by_agent or by_modifier or by_subject
+        draft.imposer_explicit = bool(draft.imposers)
+
+    def _imposers_of(self, view: SentenceView, trigger: Trigger) -> tuple[list[URIRef], ...]:
+        """(agents, premodifiers, subjects) that impose the measure at one trigger (remembered per view)."""
+        memo: dict[int, tuple[list[URIRef], ...]] = view.__dict__.setdefault("_imposers", {})
+        found = memo.get(trigger[0])
+        if found is None:
+            found = memo[trigger[0]] = self._find_imposers(view, trigger)
+        return found
+
+    def _find_imposers(self, view: SentenceView, trigger: Trigger) -> tuple[list[URIRef], ...]:
         m = view.masked
+        start, end = trigger[0], trigger[1]
         by_agent: list[URIRef] = []
         by_modifier: list[URIRef] = []
         by_subject: list[URIRef] = []
@@ -363,42 +390,40 @@ class SanctionRules:
             if iri is not None and iri not in into:
                 into.append(iri)
 
-        for start, end, _key, _kind in found:
-            left, _ = view.clause(start)
-            # premodifier / possessor: "US sanctions", "Washington's limitations", "the Commerce Department's rules"
-            for i in self._premodifier(view, left, start):
-                add(by_modifier, i)
-            # agent: "imposed by the US", "penalties imposed by Washington"
-            agent = _AGENT.match(m[end : end + 80])
-            if agent:
-                for i in view.group_members(agent.group(1)):
-                    add(by_agent, i)
-            # partners of an agreement impose it too: "an agreement with the Netherlands and Japan to restrict"
-            partners = _PARTNERS.search(m[left:start])
-            if partners:
-                for i in view.group_members(partners.group(1)):
-                    add(by_subject, i)
-            # the nearest subject before it in its clause that does the imposing: "the US government had banned",
-            # "Japan will restrict" (not "China has been critical of the restrictions")
-            for gs, ge, members in reversed(view.groups()):
-                if ge > start:
-                    continue
-                if gs < left:
-                    break
-                if _AFTER_PREPOSITION.search(m, max(0, gs - 14), gs) or _SPEAKER.match(m, ge):
-                    continue
-                if m.startswith(("-made", "-based"), ge):
-                    continue
-                governments = [i for i in members if view.at(i).kind != "demonym" and self._is_government(view.at(i))]
-                if not governments:
-                    continue  # "Chinese companies" are not a government
-                gap = m[ge:start]
-                if not _REACTION.search(gap) and (_AUXILIARY.match(gap) or _IMPOSING.search(gap)):
-                    for i in governments:
-                        add(by_subject, i)
+        left, _ = view.clause(start)
+        # premodifier / possessor: "US sanctions", "Washington's limitations", "the Commerce Department's rules"
+        for i in self._premodifier(view, left, start):
+            add(by_modifier, i)
+        # agent: "imposed by the US", "penalties imposed by Washington"
+        agent = _AGENT.match(m, end, end + 80) if ("by" in m or "from" in m) else None
+        if agent:
+            for i in view.group_members(agent.group(1)):
+                add(by_agent, i)
+        # partners of an agreement impose it too: "an agreement with the Netherlands and Japan to restrict"
+        partners = _PARTNERS.search(m[left:start]) if _AGREEMENT_HINT.search(m, left, start) else None
+        if partners:
+            for i in view.group_members(partners.group(1)):
+                add(by_subject, i)
+        # the nearest subject before it in its clause that does the imposing: "the US government had banned",
+        # "Japan will restrict" (not "China has been critical of the restrictions")
+        for gs, ge, members in reversed(view.groups()):
+            if ge > start:
+                continue
+            if gs < left:
                 break
-        draft.imposers = by_agent or by_modifier or by_subject
-        draft.imposer_explicit = bool(draft.imposers)
+            if _AFTER_PREPOSITION.search(m, max(0, gs - 14), gs) or _SPEAKER.match(m, ge):
+                continue
+            if m.startswith(("-made", "-based"), ge):
+                continue
+            governments = [i for i in members if view.at(i).kind != "demonym" and self._is_government(view.at(i))]
+            if not governments:
+                continue  # "Chinese companies" are not a government
+            gap = m[ge:start]
+            if not _REACTION.search(gap) and (_AUXILIARY.match(gap) or _IMPOSING.search(gap)):
+                for i in governments:
+                    add(by_subject, i)
+            break
+        return by_agent, by_modifier, by_subject
 
     def _premodifier(self, view: SentenceView, left: int, start: int) -> list[int]:
         """The group of governments right before a trigger, over modifiers and goods ("US chip sanctions")."""
@@ -452,16 +477,16 @@ class SanctionRules:
             # left side: "X was added to the entity list", "X, hit by sanctions", "blocks on companies such as X"
             left, _ = view.clause(start)
             before = m[left:start]
-            passive = _PASSIVE_TARGET.search(before)
+            passive = _PASSIVE_TARGET.search(before) if _PASSIVE_HINT.search(before) else None
             if passive:
                 for i in view.group_members(passive.group(1)):
                     self._add_target(view, draft, i)
-            elif left and _PASSIVE_ONLY.match(before):
+            elif left and _PASSIVE_HINT.search(before) and _PASSIVE_ONLY.match(before):
                 antecedent = _ANTECEDENT.search(m, max(0, left - 160), left)
                 if antecedent:
                     for i in view.group_members(antecedent.group(1)):
                         self._add_target(view, draft, i)
-            covered = _COVERED.search(before)
+            covered = _COVERED.search(before) if "by" in before else None
             if covered:
                 for i in view.group_members(covered.group(1)):
                     mention = view.at(i)
@@ -469,12 +494,17 @@ class SanctionRules:
                         draft.restricts.append(mention.iri)  # type: ignore[arg-type]
                     else:
                         self._add_target(view, draft, i)
-            curbed = _CURBED.search(m, left, scope_end)
+            curbed = _CURBED.search(m, left, scope_end) if _POSSESSIVE_HINT.search(m, left, scope_end) else None
             if curbed:
                 for i in view.group_members(curbed.group(1)):
                     self._add_target(view, draft, i)
             clause_left, clause_right = view.clause(start)
-            for trade in _TRADE.finditer(m, clause_left, clause_right):
+            trades = (
+                _TRADE.finditer(m, clause_left, clause_right)
+                if _TRADE_HINT.search(m, clause_left, clause_right)
+                else ()
+            )
+            for trade in trades:
                 for i in view.group_members(trade.group(1)):
                     mention = view.at(i)
                     if is_a(mention, _GOODS) and mention.iri not in draft.restricts:
@@ -482,7 +512,7 @@ class SanctionRules:
                 if trade.group(2):
                     for i in view.group_members(trade.group(2)):
                         self._add_target(view, draft, i)
-            object_of = _OBJECT_OF.search(m, left, scope_end)
+            object_of = _OBJECT_OF.search(m, left, scope_end) if _OBJECT_HINT.search(m, left, scope_end) else None
             if object_of:
                 for i in view.group_members(object_of.group(1)):
                     self._add_target(view, draft, i)
