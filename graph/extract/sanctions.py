@@ -33,6 +33,7 @@ previous record of that kind.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -103,6 +104,7 @@ _REACTION = re.compile(
 _AUXILIARY = re.compile(
     r"^(?:\s*(?:will|would|shall|should|could|can|may|might|must|has|have|had|is|are|was|were|be|been|being|"
     r"did|does|do|to|also|already|now|then|further|recently|first|again|reportedly|officially|formally|quietly|"
+    r"government|administration|authorities|officials|regulators?|lawmakers|ministry|department|cabinet|"
     r"effectively|last\s+\w+|this\s+\w+|on\s+[A-Z]\w+|in(?:\s+\w+(?:\s+\d{4})?)?|,))*\s*$"
 )
 _GOVERNMENT_ROLE = re.compile(r"president|minister|premier", re.IGNORECASE)
@@ -285,7 +287,7 @@ class SanctionRules:
         imposers = [i for d in drafts if d.imposer_explicit for i in d.imposers]
         if imposers:
             # a measure nobody in its sentence or before imposes: the article's usual imposer
-            usual = max(set(imposers), key=imposers.count)
+            usual = Counter(imposers).most_common(1)[0][0]  # on a tie, the first named
             for draft in drafts:
                 if not draft.imposers:
                     draft.imposers = [usual]

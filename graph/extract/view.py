@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import functools
+from itertools import accumulate
 from dataclasses import dataclass
 
 from graph.extract import rx as re
@@ -127,13 +128,16 @@ class PhraseIndex:
         if self._first.isdisjoint(words.words):
             return found
         by_first = self._by_first
+        first = self._first
+        listed = words.words
+        hits = [i for i, w in enumerate(listed) if w in first or ("-" in w and w.split("-")[0] in first)]
+        starts = words.starts
         cursor = 0
-        for start, key in words.spans:
+        for i in hits:
+            start, key = starts[i], listed[i]
             if start < cursor:
                 continue
-            candidates = by_first.get(key) or by_first.get(key.split("-")[0])
-            if not candidates:
-                continue
+            candidates = by_first.get(key) or by_first[key.split("-")[0]]
             best: tuple[int, int, str, str] | None = None
             for phrase, pattern in candidates:
                 match = pattern.match(text, start)
@@ -148,20 +152,24 @@ class PhraseIndex:
 _WORD = re.compile(r"[A-Za-z][\w'’\-]*")
 
 
+_WORD_SPLIT = re.compile(r"([A-Za-z][\w'’\-]*)")
+
+
 class WordList:
     """The lower-cased words of a text (for set tests), with their offsets when asked."""
 
     def __init__(self, text: str) -> None:
         self._lowered = text.lower()
         self.words: list[str] = _WORD.findall(self._lowered)
-        self._spans: list[tuple[int, str]] | None = None
+        self._starts: list[int] | None = None
 
     @property
-    def spans(self) -> list[tuple[int, str]]:
-        """(offset, word) pairs."""
-        if self._spans is None:
-            self._spans = [(m.start(), m.group(0)) for m in _WORD.finditer(self._lowered)]
-        return self._spans
+    def starts(self) -> list[int]:
+        """Offset of each word: the text split into (gap, word, gap, word, ...) and the lengths summed, in C."""
+        if self._starts is None:
+            ends = list(accumulate(map(len, _WORD_SPLIT.split(self._lowered))))
+            self._starts = ends[0:-1:2]
+        return self._starts
 
 
 _PLACEHOLDER = re.compile(r"⟨(\d+)⟩")
