@@ -374,8 +374,8 @@ _MODEL = re.compile(
     r"\b(?:(?P<brand>[A-Z][A-Za-z]+)\s+)?(?P<model>[A-Z]{1,4}[:\-]?\d{2,5}[A-Za-z]{0,3}|\d{3,5}[A-Z]{1,2})"
     r"(?:\s+(?:Pro|Max|Ultra|Plus|Mini|Lite))?\b"
 )
-#: what every model number contains: a capital then two digits ("A100", "NXT:2050i") or three digits then a capital
-_MODEL_HINT = re.compile(r"[A-Z][:\-]?\d{2}|\d{3}[A-Z]")
+#: what every model number contains: two digits, after a capital ("A100", "NXT:2050i") or before one ("9000S")
+_MODEL_HINT = re.compile(r"\d\d(?:(?<=[A-Z]\d\d)|(?<=[A-Z][:\-]\d\d)|\d[A-Z])")
 _MODEL_EQUIPMENT_AFTER = re.compile(
     r"^(?:\s+(?:and|or)\s+[\w:\-]+)?(?:\s+[a-z\-]+)?\s+(?:systems?|machines?|tools?|scanners?|steppers?)\b"
 )
@@ -383,6 +383,7 @@ _CALLED = re.compile(r"(?:,\s*)?\b(?:called|named|dubbed|known as)\s+$")
 
 
 _TOKEN = re.compile(r"\w+")
+_POSSESSIVE_S = re.compile(r"['’]s\b")
 _COMPOUND_NEXT = re.compile(r"[\s-]+([a-z][\w-]*)")
 _NEXT_LOWER_WORD = re.compile(r"\s+([a-z]\w*)")
 
@@ -565,11 +566,14 @@ class MentionFinder:
     def _names(self, sentence: Sentence, taken: list[tuple[int, int]], local: list[Mention]) -> list[Mention]:
         text = sentence.text
         out: list[Mention] = []
+        spans = {(m.start, m.end) for m in local}
         for match in _CHAIN.finditer(text):
             s, e = match.start(), match.end()
-            poss = re.search(r"['’]s\b", text[s:e])
+            poss = _POSSESSIVE_S.search(text, s, e)
             if poss:
-                e = s + poss.start()
+                e = poss.start()
+            if (sentence.start + s, sentence.start + e) in spans:
+                continue  # the chain is a mention found already
             inside = [m for m in local if sentence.start + s <= m.start and m.end <= sentence.start + e]
             chain_words = text[s:e].split()
             org_like = any(
@@ -779,6 +783,8 @@ class MentionFinder:
         model_ends = {m.end - sentence.start for m in local if m.kind == "name" and m.cls in _MODEL_CLASSES}
         for match in self._head_re.finditer(text):
             hs, he = match.start(), match.end()
+            if _overlaps(sentence.start + hs, sentence.start + he, taken):
+                continue
             # a compound goes on: "chip industry", "chipmaking tool makers"
             follow = _COMPOUND_NEXT.match(text, he)
             head_word = match.group(0).lower()
@@ -789,8 +795,6 @@ class MentionFinder:
                     maker_of = True
                 elif nxt.rstrip("s") in self.category_heads or nxt in _CONTINUATION_NOUNS:
                     continue
-            if _overlaps(sentence.start + hs, sentence.start + he, taken):
-                continue
             mods, ms = _premodifiers(text, hs)
             trim = self._trim_modifiers(text, sentence.start, ms, hs, taken)
             if trim == hs and model_ends and len(text[:hs].rstrip()) in model_ends:

@@ -20,6 +20,7 @@ predicate may link:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -76,6 +77,39 @@ _MAKING = r"(?:make|makes|made|making|produce|produces|produced|producing|manufa
 _MAKE_HINT = re.compile(r"produc|mak|made|manufactur|fabricat")
 _PRODUCTION_HINT = re.compile(r"production|operations|manufacturing|fab|plant|factory")
 _IN_MENTION = re.compile(r"\bin\s+⟨")
+
+
+_PASSIVE_BEFORE = re.compile(rf"\b{_BE}\s+(?:\w+ly\s+)?$")
+_BY_AGENT = re.compile(rf"\s+by\s+({GROUP})")
+_MAKE_FOR = re.compile(
+    rf"\b(?:mass[- ])?(?:produc\w*|mak\w*|made|manufactur\w*|fabricat\w*)\s+(?:[^⟨;]{{0,30}})?(?:⟨\d+⟩\s+)?"
+    rf"(?:[^;]{{0,50}}?\bfor\s+(?:customers|clients)\s+(?:including|such as|like)\s+|(?:created|designed|developed|ordered)"
+    rf"\s+by\s+(?:[^⟨;]{{0,25}}?)|for\s+(?:[^⟨;]{{0,25}}?))({GROUP})"
+)
+_GOODS_ADJECTIVE = r"(?:(?:new|latest|own|flagship|most|more|less|advanced|powerful)\s+){0,3}"
+_POSSESSED_GOODS = re.compile(rf"(⟨\d+⟩)['’]s\s+{_GOODS_ADJECTIVE}({GROUP})")
+_ITS_GOODS = re.compile(rf"\bits\s+{_GOODS_ADJECTIVE}({GROUP})")
+_MAKERS_SUCH_AS = re.compile(rf"\s+\w+(?:\s*,)?\s+(?:such as|like|including|namely)\s+({GROUP})")
+_MAKER_NAMED = re.compile(rf"\s+\w+\s+({GROUP})")
+_MAKING_RE = re.compile(rf"\b{_MAKING}\b")
+_PERSON_APPOSITION = re.compile(
+    rf",\s+(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){{0,5}}?(?:of|for|at|with|from)\s+(?:the\s+)?({GROUP})"
+)
+_PERSON_WORKS = re.compile(
+    rf"\s+(?:is|was|works|worked|serves|served)\s+(?:[\w\-]+\s+){{0,10}}?(?:of|for|at|with)\s+(?:the\s+|its\s+)?"
+    rf"(?:[\w\-]+\s+){{0,3}}?({GROUP})"
+)
+_ORIGIN_LEAD = re.compile(rf"({GROUP})(?:-(?:made|built|origin|designed))?\s*[-\s]?(?:made\s+)?$")
+_PRODUCTION_IN = re.compile(
+    rf"({GROUP})\s+(?:can\s+|will\s+|to\s+)?(?:continue\s+|began\s+|begun\s+|started\s+)?[^;.]{{0,60}}?"
+    rf"\b(?:production|operations|manufacturing|fab|plant|factory)\b[^;.]{{0,50}}?\bin\s+(⟨\d+⟩)"
+)
+
+
+@functools.cache
+def _particle_re(particle: str) -> re.Pattern[str]:
+    """The object after a verb's particle: "sell <to> ... X"."""
+    return re.compile(rf"\b{particle}\s+(?:[^⟨;]{{0,40}}?)({GROUP})")
 
 
 @dataclass(frozen=True)
@@ -139,6 +173,14 @@ class RelationRules:
             if e.cls == CG.GovernmentBody and e.headquartered_in is not None and e.source == "reference"
         }
         cue = self._cue
+        self._lead_re = re.compile(rf"^\s*(⟨\d+⟩)['’]s\s+(?:[\w\-]+\s+){{0,3}}?{self._company_cue}\b(?!,?\s+⟨)")
+        self._appos_after_re = re.compile(
+            rf"(⟨\d+⟩),?\s+(?:[–—-]\s+)?(?:(?:a|an|the|one of the|one of)\s+)?(?:(⟨\d+⟩)['’]s|(⟨\d+⟩)(?:-based)?)\s+"
+            rf"(?:[\w\-]+\s+|⟨\d+⟩\s*){{0,3}}?{cue}"
+        )
+        self._appos_cue_country_re = re.compile(
+            rf"(⟨\d+⟩),\s+(?:a|an|the)\s+(?:[\w\-]+\s+){{0,3}}?{cue}\s+(?:for|of|in|from)\s+(?:the\s+)?(⟨\d+⟩)"
+        )
         self._hq_patterns = tuple(
             (re.compile(p), rule, conf)
             for p, rule, conf in (
@@ -181,7 +223,6 @@ class RelationRules:
 
     def headquarters(self, view: SentenceView, antecedent: int | None = None) -> Iterator[RawFact]:
         m = view.masked
-        cue = self._cue
         if not any(x.cls == CG.Country or x.kind == "descr" or x.countries for x in view.mentions):
             yield from self._government_homes(view)
             return
@@ -194,7 +235,7 @@ class RelationRules:
                         yield RawFact(mention.iri, CG.headquarteredIn, country, "description-demonym", 0.7)
         # "China's premier chip manufacturer has ..." refers back to the last company
         if antecedent is not None:
-            lead = re.match(rf"^\s*(⟨\d+⟩)['’]s\s+(?:[\w\-]+\s+){{0,3}}?{self._company_cue}\b(?!,?\s+⟨)", m)
+            lead = self._lead_re.match(m)
             if lead:
                 where = int(lead.group(1)[1:-1])
                 subject, home = view.at(antecedent).iri, view.at(where).iri
@@ -220,17 +261,12 @@ class RelationRules:
                     if view.at(owner).cls == CG.Country:
                         yield from self._facts(view, CG.headquarteredIn, [member], [owner], rule, conf)
         # SMIC, China's top chipmaker / Huawei, a Chinese company / Micron, based in the US
-        for match in re.finditer(
-            rf"(⟨\d+⟩),?\s+(?:[–—-]\s+)?(?:(?:a|an|the|one of the|one of)\s+)?(?:(⟨\d+⟩)['’]s|(⟨\d+⟩)(?:-based)?)\s+(?:[\w\-]+\s+|⟨\d+⟩\s*){{0,3}}?{cue}",
-            m,
-        ):
+        for match in self._appos_after_re.finditer(m):
             org = int(match.group(1)[1:-1])
             where = int((match.group(2) or match.group(3))[1:-1])
             if view.at(where).cls == CG.Country:
                 yield from self._facts(view, CG.headquarteredIn, [org], [where], "apposition-after", 0.8)
-        for match in re.finditer(
-            rf"(⟨\d+⟩),\s+(?:a|an|the)\s+(?:[\w\-]+\s+){{0,3}}?{cue}\s+(?:for|of|in|from)\s+(?:the\s+)?(⟨\d+⟩)", m
-        ):
+        for match in self._appos_cue_country_re.finditer(m):
             org, where = int(match.group(1)[1:-1]), int(match.group(2)[1:-1])
             if view.at(where).cls == CG.Country:
                 yield from self._facts(view, CG.headquarteredIn, [org], [where], "apposition-cue-country", 0.7)
@@ -272,13 +308,13 @@ class RelationRules:
             left, right = view.clause(vs)
             before = m[left:vs]
             participle = surface.endswith(("ed", "en", "t"))
-            passive = participle and bool(re.search(rf"\b{_BE}\s+(?:\w+ly\s+)?$", before))
+            passive = participle and bool(_PASSIVE_BEFORE.search(before))
             reduced = participle and bool(re.match(r"\s+by\s+⟨", m[ve : ve + 6]))
             subj_ids = self._subject(view, left, vs)
             for prop, inverse, particle in self._triggers[key]:
                 objs, _ = self._object(view, prop, ve, right, particle)
                 if passive or reduced:
-                    agent = re.match(rf"\s+by\s+({GROUP})", m[ve:right])
+                    agent = _BY_AGENT.match(m[ve:right])
                     if agent is None:
                         continue
                     agent_ids = view.group_members(agent.group(1))
@@ -325,7 +361,7 @@ class RelationRules:
         m = view.masked
         window_end = min(right, start + 90)
         if particle:
-            found = re.search(rf"\b{particle}\s+(?:[^⟨;]{{0,40}}?)({GROUP})", m[start:window_end])
+            found = _particle_re(particle).search(m[start:window_end])
             if not found:
                 return [], -1
             members = view.group_members(found.group(1))
@@ -346,11 +382,7 @@ class RelationRules:
         m = view.masked
         if ("for" not in m and "by" not in m) or not _MAKE_HINT.search(m):
             return
-        for match in re.finditer(
-            rf"\b(?:mass[- ])?(?:produc\w*|mak\w*|made|manufactur\w*|fabricat\w*)\s+(?:[^⟨;]{{0,30}})?(?:⟨\d+⟩\s+)?"
-            rf"(?:[^;]{{0,50}}?\bfor\s+(?:customers|clients)\s+(?:including|such as|like)\s+|(?:created|designed|developed|ordered)\s+by\s+(?:[^⟨;]{{0,25}}?)|for\s+(?:[^⟨;]{{0,25}}?))({GROUP})",
-            m,
-        ):
+        for match in _MAKE_FOR.finditer(m):
             left, _ = view.clause(match.start())
             subs = self._subject(view, left, match.start())
             objs = view.group_members(match.group(1))
@@ -359,15 +391,11 @@ class RelationRules:
     def possessives(self, view: SentenceView, antecedent: int | None) -> Iterator[RawFact]:
         """ "Nvidia's A100 and H100", "its Mate 60 Pro" give ``makes``."""
         m = view.masked
-        for match in re.finditer(
-            rf"(⟨\d+⟩)['’]s\s+(?:(?:new|latest|own|flagship|most|more|less|advanced|powerful)\s+){{0,3}}({GROUP})", m
-        ):
+        for match in _POSSESSED_GOODS.finditer(m):
             owner = int(match.group(1)[1:-1])
             goods = view.group_members(match.group(2))
             yield from self._facts(view, CG.makes, [owner], goods, "possessive-makes", 0.75)
-        for match in re.finditer(
-            rf"\bits\s+(?:(?:new|latest|own|flagship|most|more|less|advanced|powerful)\s+){{0,3}}({GROUP})", m
-        ):
+        for match in _ITS_GOODS.finditer(m):
             left, _ = view.clause(match.start())
             subs = self._subject(view, left, match.start())
             if not subs and antecedent is not None:
@@ -383,10 +411,10 @@ class RelationRules:
                 continue
             s, e = view.span(i)
             after = m[e : e + 80]
-            such = re.match(rf"\s+\w+(?:\s*,)?\s+(?:such as|like|including|namely)\s+({GROUP})", after)
+            such = _MAKERS_SUCH_AS.match(after)
             if such:
                 yield from self._facts(view, CG.makes, view.group_members(such.group(1)), [i], "maker-such-as", 0.75)
-            name_after = re.match(rf"\s+\w+\s+({GROUP})", after)
+            name_after = _MAKER_NAMED.match(after)
             if name_after:
                 yield from self._facts(
                     view, CG.makes, view.group_members(name_after.group(1))[:1], [i], "maker-apposition", 0.7
@@ -426,7 +454,7 @@ class RelationRules:
                 if relative:
                     continue
             after_node = m[ne : ne + 25]
-            verb_between = re.search(rf"\b{_MAKING}\b", between[-90:])
+            verb_between = _MAKING_RE.search(between[-90:])
             node_word = re.match(r"\s+(?:node|process|technology|chips?|semiconductors?|⟨\d+⟩)", after_node)
             if companies and (verb_between or node_word):
                 yield from self._facts(view, CG.atNode, companies, [i], "subject-node", 0.7)
@@ -447,17 +475,12 @@ class RelationRules:
                 continue
             s, e = view.span(i)
             after = m[e : e + 140]
-            appos = re.match(
-                rf",\s+(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){{0,5}}?(?:of|for|at|with|from)\s+(?:the\s+)?({GROUP})", after
-            )
+            appos = _PERSON_APPOSITION.match(after)
             if appos:
                 yield from self._facts(
                     view, CG.affiliatedWith, [i], view.group_members(appos.group(1))[:1], "person-apposition", 0.8
                 )
-            works = re.match(
-                rf"\s+(?:is|was|works|worked|serves|served)\s+(?:[\w\-]+\s+){{0,10}}?(?:of|for|at|with)\s+(?:the\s+|its\s+)?(?:[\w\-]+\s+){{0,3}}?({GROUP})",
-                after,
-            )
+            works = _PERSON_WORKS.match(after)
             if works:
                 yield from self._facts(
                     view, CG.affiliatedWith, [i], view.group_members(works.group(1))[:1], "person-works", 0.7
@@ -476,9 +499,7 @@ class RelationRules:
             if item.cls not in _MADE_GOODS or item.iri is None:
                 continue
             s, _ = view.span(i)
-            lead = re.search(
-                rf"({GROUP})(?:-(?:made|built|origin|designed))?\s*[-\s]?(?:made\s+)?$", m[max(0, s - 80) : s]
-            )
+            lead = _ORIGIN_LEAD.search(m[max(0, s - 80) : s])
             if not lead:
                 continue
             made = "-made" in m[max(0, s - 80) : s] or item.kind == "thing"
@@ -513,10 +534,7 @@ class RelationRules:
         m = view.masked
         if not _PRODUCTION_HINT.search(m) or not _IN_MENTION.search(m):
             return
-        for match in re.finditer(
-            rf"({GROUP})\s+(?:can\s+|will\s+|to\s+)?(?:continue\s+|began\s+|begun\s+|started\s+)?[^;.]{{0,60}}?\b(?:production|operations|manufacturing|fab|plant|factory)\b[^;.]{{0,50}}?\bin\s+(⟨\d+⟩)",
-            m,
-        ):
+        for match in _PRODUCTION_IN.finditer(m):
             country = int(match.group(2)[1:-1])
             subs = [j for j in view.group_members(match.group(1)) if view.at(j).cls == CG.Company]
             yield from self._facts(view, CG.locatedIn, subs, [country], "production-in", 0.6)

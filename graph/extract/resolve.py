@@ -13,6 +13,7 @@ surnames ("Jin wrote") link to an earlier mention.
 
 from __future__ import annotations
 
+import functools
 import re as std_re  # patterns built from one article's names: not kept in rx's cache
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -26,7 +27,8 @@ from graph.extract.lexicon import Lexicon, norm_key, strip_legal_suffix
 from graph.extract.mentions import Mention, parse_node_size
 from graph.extract.terms import CG
 from graph.extract.text import Sentence
-from graph.ids import format_nm, mint_entity, mint_node
+from graph.ids import format_nm, mint_node
+from graph.ids import mint_entity as _mint_entity
 from graph.records import EntityRecord
 
 __all__ = ["ResolvedArticle", "Resolver"]
@@ -69,6 +71,8 @@ _GENERIC_COMPANY_WORDS = frozenset(
     ]
 )
 _FUZZY_MIN = 92.0
+#: IRIs minted from names, remembered (minting normalises and slugs the name each time)
+mint_entity = functools.lru_cache(maxsize=65536)(_mint_entity)
 
 
 @dataclass

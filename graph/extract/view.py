@@ -14,8 +14,8 @@ True
 from __future__ import annotations
 
 import functools
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 from graph.extract import rx as re
 from graph.extract.mentions import Mention
@@ -116,6 +116,7 @@ class PhraseIndex:
             for form in verb_forms(words[0]):
                 self._by_first.setdefault(form, []).append((phrase, compiled))
         self._first = frozenset(self._by_first)
+        _PHRASE_STARTS.update(self._first)
 
     def find(self, text: str, words: WordList | None = None) -> list[tuple[int, int, str, str]]:
         """Non-overlapping (start, end, phrase, matched text), longest phrase first at each word.
@@ -130,7 +131,9 @@ class PhraseIndex:
         by_first = self._by_first
         first = self._first
         listed = words.words
-        hits = [i for i, w in enumerate(listed) if w in first or ("-" in w and w.split("-")[0] in first)]
+        hits = [i for i in words.hits if listed[i] in first or listed[i].split("-")[0] in first]
+        if not hits:
+            return found
         starts = words.starts
         cursor = 0
         for i in hits:
@@ -150,6 +153,8 @@ class PhraseIndex:
 
 
 _WORD = re.compile(r"[A-Za-z][\w'’\-]*")
+#: first words of the phrases of every phrase index
+_PHRASE_STARTS: set[str] = set()
 
 
 _WORD_SPLIT = re.compile(r"([A-Za-z][\w'’\-]*)")
@@ -162,6 +167,17 @@ class WordList:
         self._lowered = text.lower()
         self.words: list[str] = _WORD.findall(self._lowered)
         self._starts: list[int] | None = None
+        self._hits: list[int] | None = None
+
+    @property
+    def hits(self) -> list[int]:
+        """Indexes of the words that start a phrase of any :class:`PhraseIndex` (found once for all of them)."""
+        if self._hits is None:
+            starts = _PHRASE_STARTS
+            self._hits = [
+                i for i, w in enumerate(self.words) if w in starts or ("-" in w and w.split("-")[0] in starts)
+            ]
+        return self._hits
 
     @property
     def starts(self) -> list[int]:
