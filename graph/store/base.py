@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO, ClassVar
 
+import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Node
 
@@ -42,6 +43,8 @@ class Store(ABC):
     backend: ClassVar[str]
     #: whether a separate process can evaluate queries on a snapshot of this store
     supports_snapshots: ClassVar[bool] = False
+    #: whether :meth:`bulk_add_graphs` is available (a fast, non-transactional write path)
+    supports_bulk_writes: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._generation = 0
@@ -121,6 +124,15 @@ class Store(ABC):
     def dump(self, out: BinaryIO, fmt: str, graph: URIRef | None = None) -> None:
         """Write the dataset (or one graph) in an RDF format (``nquads``, ``trig``...)."""
 
+    def bulk_add_graphs(self, graphs: Mapping[URIRef, Sequence[Triple]]) -> None:
+        """Add triples to named graphs as fast as the engine can, **without** atomicity.
+
+        A failure part-way may leave some triples written; callers that need to
+        know a graph is whole write a marker afterwards in a transaction. Only
+        where :attr:`supports_bulk_writes` is true.
+        """
+        raise NotImplementedError(f"the {self.backend} backend has no bulk write path")
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store's resources."""
 
@@ -146,6 +158,25 @@ class Store(ABC):
             {name: from_ox(value) for name, value in zip(names, row, strict=True) if value is not None}
             for row in outcome.rows
         ]
+
+    def select_values(self, query: str, bindings: Mapping[str, Node] | None = None) -> Iterator[tuple[str | None, ...]]:
+        """Rows of a SELECT query as plain values, in the order of its variables.
+
+        IRIs come back as their text, blank nodes as ``_:id``, literals as their
+        lexical form (datatype and language dropped) and unbound variables as
+        None. Meant for bulk reads: backends override it to skip building a term
+        object per value (the embedded and memory stores read their own TSV
+        serialisation, the remote store asks the endpoint for TSV).
+        """
+        outcome = self.evaluate(query, bindings=bindings)
+        if not isinstance(outcome, SelectOutcome):
+            raise TypeError("select_values() needs a SELECT query")
+        yield from self._values_of(outcome)
+
+    @staticmethod
+    def _values_of(outcome: SelectOutcome) -> Iterator[tuple[str | None, ...]]:
+        for row in outcome.rows:
+            yield tuple(_plain(term) for term in row)
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
         """Answer of an ASK query."""
@@ -174,3 +205,13 @@ class Store(ABC):
         check_query_allowed(query)
         outcome = self.evaluate(query, default_graphs=default_graphs, named_graphs=named_graphs)
         return serialize_outcome(outcome, media_type, row_limit=row_limit)
+
+
+def _plain(term: object) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return str(term.value)
+    return str(term)  # an RDF 1.2 triple term, in N-Triples syntax
