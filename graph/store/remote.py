@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from graph.errors import ConfigError, InvalidQuery, QueryTimeout, RemoteStoreError
 from graph.store.base import Quad, Store, Triple
-from graph.store.results import AskOutcome, GraphOutcome, Outcome, SelectOutcome, rdf_format
+from graph.store.results import AskOutcome, GraphOutcome, Outcome, SelectOutcome, rdf_format, tsv_rows
 from graph.store.safety import check_rdf_input
 from graph.store.sparql_text import bind_variables, has_dataset_clause, request_kind
 from graph.store.terms import to_ntriples, to_ox
@@ -112,6 +112,22 @@ class RemoteStore(Store):
         kind = request_kind(query)
         if kind == "update":
             raise InvalidQuery("evaluate() needs a query, not an update")
+        accept = "application/n-triples" if kind in ("construct", "describe") else "application/sparql-results+json"
+        response = self._post_query(query, bindings, default_graphs, named_graphs, accept, timeout)
+        if kind in ("construct", "describe"):
+            quads = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
+            return GraphOutcome([ox.Triple(q.subject, q.predicate, q.object) for q in quads])
+        return self._parse_results(response.content, ox.QueryResultsFormat.JSON)
+
+    def _post_query(
+        self,
+        query: str,
+        bindings: Mapping[str, Node] | None,
+        default_graphs: Sequence[URIRef] | None,
+        named_graphs: Sequence[URIRef] | None,
+        accept: str,
+        timeout: float | None,
+    ) -> httpx.Response:
         text = bind_variables(query, bindings or {})
         form: list[tuple[str, str]] = [("query", text)]
         params: dict[str, str] = {}
@@ -123,8 +139,7 @@ class RemoteStore(Store):
             if union_graph:
                 form.append(("default-graph-uri", union_graph))
         form += [("named-graph-uri", str(g)) for g in named_graphs or ()]
-        accept = "application/n-triples" if kind in ("construct", "describe") else "application/sparql-results+json"
-        response = self._send(
+        return self._send(
             "POST",
             self.query_url,
             params=params,
@@ -132,16 +147,31 @@ class RemoteStore(Store):
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
             timeout=timeout,
         )
-        if kind in ("construct", "describe"):
-            quads = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
-            return GraphOutcome([ox.Triple(q.subject, q.predicate, q.object) for q in quads])
+
+    @staticmethod
+    def _parse_results(content: bytes, fmt: Any) -> Outcome:
         try:
-            parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+            parsed = ox.parse_query_results(content, format=fmt)
         except SyntaxError as exc:
             raise RemoteStoreError(f"the remote endpoint sent unreadable results: {exc}") from exc
         if isinstance(parsed, ox.QueryBoolean):
             return AskOutcome(bool(parsed))
         return SelectOutcome([v.value for v in parsed.variables], [tuple(row) for row in parsed])
+
+    def select_values(self, query: str, bindings: Mapping[str, Node] | None = None) -> Iterator[tuple[str | None, ...]]:
+        if request_kind(query) != "select":
+            raise TypeError("select_values() needs a SELECT query")
+        accept = "text/tab-separated-values, application/sparql-results+json;q=0.5"
+        response = self._post_query(query, bindings, None, None, accept, None)
+        media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type == "text/tab-separated-values":
+            yield from tsv_rows(response.content)
+            return
+        # an endpoint that does not write TSV: read its JSON the standard way
+        outcome = self._parse_results(response.content, ox.QueryResultsFormat.JSON)
+        if not isinstance(outcome, SelectOutcome):
+            raise TypeError("select_values() needs a SELECT query")
+        yield from self._values_of(outcome)
 
     def graph_names(self) -> list[URIRef]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
