@@ -85,4 +85,9 @@ async def list_relations(
 
     Every filter is optional; names are resolved like ``/entities/{id}``.
     """
-    return await run_in_threadpool(_relations, services, subject, predicate, object, limit, offset)
+
+    def relations() -> dict[str, Any]:
+        with services.index.pinned():
+            return _relations(services, subject, predicate, object, limit, offset)
+
+    return await run_in_threadpool(relations)

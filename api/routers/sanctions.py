@@ -169,4 +169,9 @@ async def list_sanctions(
 ) -> dict[str, Any]:
     """Sanctions with their kind, status, date, imposers, targets, restricted items,
     exemptions and evidence, newest first."""
-    return await run_in_threadpool(_sanctions, services, imposer, target, status, as_of)
+
+    def sanctions() -> dict[str, Any]:
+        with services.index.pinned():
+            return _sanctions(services, imposer, target, status, as_of)
+
+    return await run_in_threadpool(sanctions)
