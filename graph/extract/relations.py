@@ -226,6 +226,8 @@ class RelationRules:
         if not any(x.cls == CG.Country or x.kind == "descr" or x.countries for x in view.mentions):
             yield from self._government_homes(view)
             return
+        if antecedent is None and not any(is_a(x, (_ORG,)) for x in view.mentions):
+            return  # every rule below needs an organisation to place
         # a description naming a country: "The Chinese tech giant", "the Dutch company"
         for mention in view.mentions:
             if mention.kind == "descr" and mention.cls != CG.Country and mention.iri is not None:
