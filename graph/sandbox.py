@@ -196,7 +196,8 @@ class QuerySandbox:
         if self._uses_processes:
             self._ctx = multiprocessing.get_context("spawn")
             self._snapshot_dir = self._choose_snapshot_dir(snapshot_dir)
-            # started together, admitted as each finishes importing
+            # started together, admitted as each finishes importing: the server is ready when
+            # its workers are, and its first queries get the whole time limit
             for worker in [self._spawn() for _ in range(self.workers)]:
                 self._admit(worker)
         else:
