@@ -164,8 +164,9 @@ class WordList:
     """The lower-cased words of a text (for set tests), with their offsets when asked."""
 
     def __init__(self, text: str) -> None:
-        self._lowered = text.lower()
-        self.words: list[str] = _WORD.findall(self._lowered)
+        # (gap, word, gap, word, ..., gap): the words, and later their offsets, from one split
+        self._parts = _WORD_SPLIT.split(text.lower())
+        self.words: list[str] = self._parts[1::2]
         self._starts: list[int] | None = None
         self._hits: list[int] | None = None
 
@@ -183,7 +184,7 @@ class WordList:
     def starts(self) -> list[int]:
         """Offset of each word: the text split into (gap, word, gap, word, ...) and the lengths summed, in C."""
         if self._starts is None:
-            ends = list(accumulate(map(len, _WORD_SPLIT.split(self._lowered))))
+            ends = list(accumulate(map(len, self._parts)))
             self._starts = ends[0:-1:2]
         return self._starts
 
