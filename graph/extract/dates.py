@@ -28,7 +28,7 @@ from rdflib.namespace import XSD
 
 from graph.extract import rx as re
 
-__all__ = ["measure_scope", "parse_date"]
+__all__ = ["may_hold_date", "measure_scope", "parse_date"]
 
 _MONTH_NAMES = (
     "january",
@@ -57,6 +57,12 @@ _THIS_YEAR_MONTH = re.compile(r"\b(?:in\s+)?" + _MONTH + r"\s+(?:of\s+)?this\s+y
 _LAST_YEAR = re.compile(r"\blast\s+year\b")
 _THIS_YEAR = re.compile(r"\b(?:earlier\s+)?this\s+year\b")
 _RELATIVE_HINT = re.compile(r"\b(?:last|this)\b")
+_DIGIT = re.compile(r"\d")
+
+
+def may_hold_date(text: str, published: date | None) -> bool:
+    """Whether :func:`parse_date` could find anything in the text (a digit, or "last"/"this" with a date)."""
+    return bool(_DIGIT.search(text) or (published is not None and _RELATIVE_HINT.search(text)))
 
 
 def parse_date(text: str, published: date | None) -> Literal | None:
@@ -69,7 +75,7 @@ def parse_date(text: str, published: date | None) -> Literal | None:
     >>> str(parse_date("since last July", date(2022, 7, 21)))
     '2021-07'
     """
-    if any(c.isdigit() for c in text):
+    if _DIGIT.search(text):
         full = _FULL.search(text)
         if full:
             try:

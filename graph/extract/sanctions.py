@@ -41,7 +41,7 @@ from datetime import date
 from rdflib import Literal, URIRef
 
 from graph.extract import rx as re
-from graph.extract.dates import measure_scope, parse_date
+from graph.extract.dates import may_hold_date, measure_scope, parse_date
 from graph.extract.lexicon import Lexicon
 from graph.extract.mentions import Mention
 from graph.extract.relations import is_a
@@ -256,7 +256,8 @@ class SanctionRules:
             if negated(view, view.clause(first)[0], first):
                 continue
             draft = self._draft(view, cluster)
-            draft.date = parse_date(measure_scope(view.masked, view.clause(first), cluster[0][:2]), published)
+            if may_hold_date(view.masked, published):
+                draft.date = parse_date(measure_scope(view.masked, view.clause(first), cluster[0][:2]), published)
             draft.status = self._status(view)
             if n == 0 and self._merge_anaphora(view, draft, cluster, previous):
                 continue
