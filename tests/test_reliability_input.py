@@ -49,7 +49,10 @@ _observed: dict[str, list[str]] = defaultdict(list)
 def note(case: str, item: str, summary: str) -> None:
     """Remember one observation of ``case`` and record the case so far."""
     _observed[case].append(item)
-    record(case, f"{summary} ({len(_observed[case])} inputs: {'; '.join(_observed[case])})")
+    items = _observed[case]
+    record(
+        case, f"{summary}: {items[0]}" if len(items) == 1 else f"{summary} ({len(items)} inputs: {'; '.join(items)})"
+    )
 
 
 def problem(response: httpx.Response) -> dict[str, Any]:
@@ -883,3 +886,26 @@ def test_dot_segments_sent_raw_are_not_followed(server: LiveServer) -> None:
         assert b"[project]" not in raw and b"create_app" not in raw and b"root:" not in raw
         observed.append(f"{path} -> {status}")
     note("pages-path-traversal", "; ".join(observed), "never a file outside the served folders")
+
+
+# =========================================================================== the report
+
+
+def test_the_report_cites_only_tests_that_exist_and_shows_every_recorded_case() -> None:
+    """docs/reliability.md is generated from tests.reliability_report: its cases must name real
+    tests, and every case id a reliability test records must appear in it."""
+    import ast
+
+    from tests.reliability_report import CASES, cited_tests, render
+
+    root = Path(__file__).resolve().parents[1]
+    for test in cited_tests():
+        path, name = test.split("::")
+        tree = ast.parse((root / path).read_text(encoding="utf-8"))
+        assert name in {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}, test
+    shown = {key for case in CASES for key in case.results}
+    recorded = set()
+    for path in root.glob("tests/test_reliability_*.py"):
+        recorded |= set(re.findall(r'(?:record|note)\(\s*"([a-z0-9-]+)"', path.read_text(encoding="utf-8")))
+    assert recorded - shown == set()
+    assert "## Auth" in render({}, {})
