@@ -31,7 +31,7 @@ _AUXILIARIES = frozenset(("is", "was", "are", "were", "has", "have", "had", "do"
 
 def _telling_word(cue: str) -> str:
     """A word every occurrence of the cue contains, not an auxiliary when it can be helped."""
-    words = _CUE_TOKEN.findall(cue) or [cue]
+    words: list[str] = _CUE_TOKEN.findall(cue) or [cue]
     return next((w for w in words if w not in _AUXILIARIES), words[-1])
 
 
