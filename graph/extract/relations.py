@@ -112,6 +112,27 @@ def _particle_re(particle: str) -> re.Pattern[str]:
     return re.compile(rf"\b{particle}\s+(?:[^⟨;]{{0,40}}?)({GROUP})")
 
 
+_BEFORE_NON_SUBJECT = re.compile(r"\b(?:by|with|from|of|to|for|in|on|at|against|than|into|via)\s+(?:the\s+)?$")
+
+
+def _subject_groups(view: SentenceView) -> list[tuple[int, int, list[int]]]:
+    """The groups that can be a clause subject, with their organisations and people (found once per view).
+
+    A group after a preposition is not a subject: "backed by Toyota", "working with IBM".
+    """
+    memo = view.__dict__
+    found: list[tuple[int, int, list[int]]] | None = memo.get("_subject_groups")
+    if found is None:
+        m = view.masked
+        found = [
+            (gs, ge, [] if _BEFORE_NON_SUBJECT.search(m, max(0, gs - 14), gs) else agents)
+            for gs, ge, members in view.groups()
+            for agents in ([i for i in members if is_a(view.at(i), (_ORG, CG.Person))],)
+        ]
+        memo["_subject_groups"] = found
+    return found
+
+
 @dataclass(frozen=True)
 class RawFact:
     """A fact found in one sentence, before evidence is attached."""
@@ -344,16 +365,10 @@ class RelationRules:
     def _subject(self, view: SentenceView, left: int, pos: int) -> list[int]:
         """The nearest group of organisations or people before the verb in its clause."""
         best: list[int] = []
-        for gs, ge, members in view.groups():
-            if ge > pos or gs < left:
-                continue
-            if re.search(
-                r"\b(?:by|with|from|of|to|for|in|on|at|against|than|into|via)\s+(?:the\s+)?$",
-                view.masked[max(0, gs - 14) : gs],
-            ):
-                continue  # "backed by Toyota", "working with IBM": not the subject
-            agents = [i for i in members if is_a(view.at(i), (_ORG, CG.Person))]
-            if agents:
+        for gs, ge, agents in _subject_groups(view):
+            if ge > pos:
+                break
+            if gs >= left and agents:
                 best = agents
         return best
 

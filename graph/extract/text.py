@@ -71,8 +71,9 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 _CORPORATE = frozenset(("co", "corp", "inc", "ltd", "plc", "llc", "bhd"))
-# the punctuation is matched (not looked behind for) so the engine jumps to candidate characters
-_BOUNDARY = re.compile(r"[.!?]([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F\u3000-\u9fff])|\n+")
+# the punctuation is matched (not looked behind for) so the engine jumps to candidate characters; lines
+# (content_lines) hold no newline, so a full stop, "!" or "?" before white space is the only boundary
+_BOUNDARY = re.compile(r"[.!?]([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F\u3000-\u9fff])")
 _BOILERPLATE = re.compile(
     r"^(?:verified by|more about|send us news|tip us off|other stories you might like|select language|"
     r"this article is more than|share this|subscribe|sign up|read more|related:|advertisement|cookie|"
@@ -145,8 +146,8 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     cursor = start
     for match in _BOUNDARY.finditer(text, start, end):
-        at = match.start() + 1 if text[match.start()] in ".!?" else match.start()  # just after the punctuation
-        punct = at - 1
+        punct = match.start()
+        at = punct + 1  # just after the punctuation
         cut = at + len(match.group(1) or "")
         if text[punct] == "." and _is_abbreviation(text, punct):
             # "Co. buys" is one sentence, but "Co. The" or "Corp. Trump said" usually starts a new one
