@@ -114,7 +114,7 @@ def parse_date(text: str, published: date | None) -> Literal | None:
 
 
 # a comma cuts the sentence unless it sits in a number ("25,000") or between a day and a year ("1, 2023")
-_CUT = re.compile(r"(?<!\d),|,(?!\s*(?:\d|(?:19|20)\d\d\b))")
+_CUT = re.compile(r",(?!(?<=\d,)\s*\d)")
 _ASIDE_OPENER = re.compile(
     r"\s*(?:[–—-]\s*)?(?:which|who|whom|whose|where|when|that|citing|including|despite|amid|after|"
     r"as|although|though|while|with|[a-z]+ed\b|[a-z]+ing\b|hit|cut|set|put|made|built|held|led|known|"

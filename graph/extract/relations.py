@@ -80,6 +80,10 @@ _IN_MENTION = re.compile(r"\bin\s+⟨")
 
 
 _PASSIVE_BEFORE = re.compile(rf"\b{_BE}\s+(?:\w+ly\s+)?$")
+_NOUN_AFTER_VERB = re.compile(
+    r"[\s-]+(?:chains?|shortages?|deals?|agreements?|lines?|constraints?|disruptions?|side|networks?|base)\b"
+)
+_BY_MENTION = re.compile(r"\s+by\s+⟨")
 _BY_AGENT = re.compile(rf"\s+by\s+({GROUP})")
 _MAKE_FOR = re.compile(
     rf"\b(?:mass[- ])?(?:produc\w*|mak\w*|made|manufactur\w*|fabricat\w*)\s+(?:[^⟨;]{{0,30}})?(?:⟨\d+⟩\s+)?"
@@ -323,16 +327,13 @@ class RelationRules:
     def verbs(self, view: SentenceView, negated: Negation) -> Iterator[RawFact]:
         m = view.masked
         for vs, ve, key, surface in view.phrases(self._verb_index):
-            if re.match(
-                r"[\s-]+(?:chains?|shortages?|deals?|agreements?|lines?|constraints?|disruptions?|side|networks?|base)\b",
-                m[ve : ve + 16],
-            ):
+            if _NOUN_AFTER_VERB.match(m, ve, ve + 16):
                 continue  # a noun: "supply chain", "production lines"
             left, right = view.clause(vs)
             before = m[left:vs]
             participle = surface.endswith(("ed", "en", "t"))
             passive = participle and bool(_PASSIVE_BEFORE.search(before))
-            reduced = participle and bool(re.match(r"\s+by\s+⟨", m[ve : ve + 6]))
+            reduced = participle and bool(_BY_MENTION.match(m, ve, ve + 6))
             subj_ids = self._subject(view, left, vs)
             for prop, inverse, particle in self._triggers[key]:
                 objs, _ = self._object(view, prop, ve, right, particle)

@@ -257,7 +257,8 @@ class SanctionRules:
                 continue
             draft = self._draft(view, cluster)
             if may_hold_date(view.masked, published):
-                draft.date = parse_date(measure_scope(view.masked, view.clause(first), cluster[0][:2]), published)
+                scope = measure_scope(view.masked, view.clause(first), cluster[0][:2])
+                draft.date = parse_date(scope, published) if may_hold_date(scope, published) else None
             draft.status = self._status(view)
             if n == 0 and self._merge_anaphora(view, draft, cluster, previous):
                 continue
