@@ -22,6 +22,8 @@ from graph.extract.view import SentenceView, phrase_pattern, verb_forms
 __all__ = ["ClaimRules"]
 
 _SOURCE_CLASSES = frozenset((CG.Organization, CG.Company, CG.GovernmentBody, CG.Person))
+#: what every attribution before a source holds ("according to", "as reported by", "citing", "told")
+_BEFORE_HINT = re.compile(r"(?i)accord|report|told|cit")
 _CUE_TOKEN = re.compile(r"\w+(?:'\w+)*")
 _NOT_DENIAL = re.compile(r"\bnot only\b|\bno doubt\b|\bnot just\b", re.IGNORECASE)
 
@@ -69,7 +71,8 @@ class ClaimRules:
             s, e = view.span(i)
             after = view.masked[e : e + 40]
             before = view.masked[max(0, s - 40) : s]
-            if (self._before.search(before) or self._after.match(after)) and m.iri not in found:
+            said = self._after.match(after) or (_BEFORE_HINT.search(before) and self._before.search(before))
+            if said and m.iri not in found:
                 found.append(m.iri)
         return tuple(found)
 
