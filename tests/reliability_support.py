@@ -271,8 +271,8 @@ def raw_exchange(
 
     The body parts are sent one after the other without ever finishing the
     body the head announces; the answer must come anyway. Returns (status,
-    raw response, seconds until the answer, body bytes sent). A status of
-    None means no answer before ``timeout``.
+    raw response with its body, seconds until the first byte of the answer,
+    body bytes sent). A status of None means no answer before ``timeout``.
     """
     host, port = url.removeprefix("http://").split(":")
     sent = 0
@@ -287,15 +287,31 @@ def raw_exchange(
             sent += len(part)
         response = b""
         sock.settimeout(timeout)
+        elapsed = None
         try:
-            while b"\r\n\r\n" not in response:
+            while not _complete(response):
                 chunk = sock.recv(65536)
                 if not chunk:
                     break
+                if elapsed is None:
+                    elapsed = time.monotonic() - started
                 response += chunk
         except (TimeoutError, ConnectionResetError):
             pass
-        elapsed = time.monotonic() - started
+        if elapsed is None:
+            elapsed = time.monotonic() - started
     if not response.startswith(b"HTTP/1."):
         return None, response, elapsed, sent
     return int(response.split(b" ", 2)[1]), response, elapsed, sent
+
+
+def _complete(response: bytes) -> bool:
+    """Whether a response's head and its Content-Length worth of body have arrived."""
+    head, sep, body = response.partition(b"\r\n\r\n")
+    if not sep:
+        return False
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(body) >= int(value.strip())
+    return True
