@@ -237,6 +237,7 @@ _NOT_NAME_START = frozenset(
         "vice",
         "deputy",
         "premier",
+        "prime",
         "chancellor",
         "governor",
         "ambassador",
@@ -279,14 +280,15 @@ _TITLE_WORDS = (
 )
 _TITLE_BEFORE = re.compile(
     r"(?:\b(?:" + _TITLE_WORDS + r")|\b(?:" + _TITLE_WORDS.lower() + r"))"
-    r"(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w\-]*|and|&)(?:\s+(?:[A-Z][\w\-]*|and|of|&)){0,6})?\s+$"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w\-]*|and|&)(?:\s+(?:[A-Z][\w\-]*|and|of|&)){0,6})?,?\s+$"
 )
+# "Minister of Industry and Information Technology", and in wire copy "minister of industry and information technology"
 _TITLED_BODY = re.compile(
-    r"\b(?:Minister|Secretary|Ministry|Department)\s+(?:of|for)\s+(?:the\s+)?"
-    r"((?:[A-Z][\w\-]*)(?:\s+(?:[A-Z][\w\-]*|and|of|the|&))*)"
+    r"\b(?:[Mm]inister|[Ss]ecretary|[Mm]inistry|[Dd]epartment)\s+(?:of|for)\s+(?:the\s+)?"
+    r"((?:[A-Z][\w\-]*)(?:\s+(?:[A-Z][\w\-]*|and|of|the|&))*|[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,5})"
 )
 _ROLE_APPOS = re.compile(
-    r"^,\s+(?:(?:a|an|the)\s+)?(?P<role>(?:[\w\-]+\s+){0,4}?(?:"
+    r"^,\s+(?:(?:a|an|the)\s+)?(?P<role>(?:[\w\-'’]+\s+){0,4}?(?i:"
     + _TITLE_WORDS.lower()
     + r"|researcher|expert|scientist|engineer|strategist|official|executive|founder|partner|fellow)s?)\b",
 )
@@ -480,6 +482,7 @@ class MentionFinder:
                 first = phrase.split()[0]
                 if first not in ("be", "mass"):
                     _VERB_FORMS.update(f for f in verb_forms(first) if f != first or first.endswith("e"))
+                _VERB_BASES.add(first)
         _VERB_FORMS.update(("says", "said", "sells", "wants", "plans", "needs", "buys", "gets", "got", "bought"))
         _VERB_FORMS.difference_update(_ADJECTIVE_OK | {"used", "advanced", "integrated"})
 
@@ -668,7 +671,8 @@ class MentionFinder:
     def _titled_bodies(self, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Mention]:
         """ "Minister of Industry and Information Technology Jin": the body a title names."""
         out: list[Mention] = []
-        if "Minist" not in sentence.text and "Secretary" not in sentence.text and "Department" not in sentence.text:
+        lowered = sentence.text.lower()
+        if "minist" not in lowered and "secretary" not in lowered and "department" not in lowered:
             return out
         for match in _TITLED_BODY.finditer(sentence.text):
             words = match.group(1).split()
@@ -1226,6 +1230,8 @@ _ADJECTIVE_OK = frozenset(
 _NOT_MODELS = frozenset(("G20", "COVID-19", "B20", "P5", "F-35", "F-16", "MH17"))
 #: inflected verbs of the trigger lexicons: a noun phrase's modifiers never include them ("builds AI chips")
 _VERB_FORMS: set[str] = set()
+#: the bare verbs of the trigger lexicons ("build", "use"): verbs after "to", nouns elsewhere ("supply chain")
+_VERB_BASES: set[str] = set()
 _MONTH_WORDS = frozenset(
     (
         "january",
@@ -1305,6 +1311,8 @@ def _premodifiers(text: str, head_start: int) -> tuple[list[str], int]:
             break
         if low in _AUX or low in _VERB_FORMS:
             break
+        if low in _VERB_BASES and window[:word_start].rstrip().endswith((" to", "\nto")):
+            break  # "to build advanced chips": a verb, not a modifier
         gerund_after_name = low.endswith("ing") and bool(_CAPWORD_END.search(window, 0, word_start))
         gerund_after_name = gerund_after_name or low.endswith(("making", "manufacturing", "mining", "computing"))
         if (

@@ -116,6 +116,9 @@ def _particle_re(particle: str) -> re.Pattern[str]:
     return re.compile(rf"\b{particle}\s+(?:[^⟨;]{{0,40}}?)({GROUP})")
 
 
+_RELATIVE_OPENER = re.compile(r",\s*(?:which|who)$")
+#: what may stand between a name and its relative clause: "YMTC (Yangtze Memory)", "SMIC, based in Shanghai"
+_RESTATED = re.compile(r"\s*\([^()]{0,40}\)\s*")
 _BEFORE_NON_SUBJECT = re.compile(r"\b(?:by|with|from|of|to|for|in|on|at|against|than|into|via)\s+(?:the\s+)?$")
 
 
@@ -216,7 +219,8 @@ class RelationRules:
                 (rf"(⟨\d+⟩)\s+(?:[\w\-()]+\s+){{0,4}}?{cue}\s+({GROUP})", "demonym-apposition", 0.85),
                 # Chinese chipmakers such as SMIC and Hua Hong
                 (
-                    rf"(⟨\d+⟩)\s+(?:[^,;.]{{0,40}}?)\b{cue}\b[^;.]{{0,40}}?(?:such as|like|including|namely)\s+({GROUP})",
+                    rf"(⟨\d+⟩)\s+(?:[^,;.⟨]{{0,40}}?)\b{cue}\b[^;.]{{0,40}}?(?:such as|like|including|namely)\s+"
+                    rf"(?:[a-z][\w\-]*\s+){{0,3}}?({GROUP})",
                     "demonym-such-as",
                     0.75,
                 ),
@@ -364,13 +368,27 @@ class RelationRules:
         return ids[-1:] if ids else []
 
     def _subject(self, view: SentenceView, left: int, pos: int) -> list[int]:
-        """The nearest group of organisations or people before the verb in its clause."""
+        """The nearest group of organisations or people before the verb in its clause.
+
+        In a relative clause with none ("Lam Research and KLA, which sell tools to YMTC"), the group the
+        clause is about: the one right before ", which".
+        """
         best: list[int] = []
         for gs, ge, agents in _subject_groups(view):
             if ge > pos:
                 break
             if gs >= left and agents:
                 best = agents
+        if not best and left:
+            relative = _RELATIVE_OPENER.search(view.masked, max(0, left - 12), left)
+            if relative:
+                for _gs, ge, agents in reversed(_subject_groups(view)):
+                    if ge <= relative.start():
+                        if view.masked[ge : relative.start()].strip(" )") == "" or _RESTATED.fullmatch(
+                            view.masked, ge, relative.start()
+                        ):
+                            best = agents
+                        break
         return best
 
     def _object(
@@ -385,6 +403,8 @@ class RelationRules:
             members = view.group_members(found.group(1))
             return members, start + found.start(1)
         _, range_ = SIGNATURES[prop]
+        # the object comes before the next verb: "makes memory chips and had been supplying Apple"
+        window_end = next((vs for vs, *_ in view.phrases(self._verb_index) if start < vs < window_end), window_end)
         for gs, ge, members in view.groups():
             if gs < start or ge > window_end:
                 continue
