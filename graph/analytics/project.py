@@ -57,7 +57,9 @@ caches per store and store generation, so any write invalidates it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import threading
 import weakref
 from collections import defaultdict
@@ -68,14 +70,15 @@ from typing import Any
 import networkx as nx
 from rdflib import URIRef
 
+from graph.analytics import tables
+from graph.analytics.evidence import EvidenceSource, LazyEvidence, evidence_order, load_evidence
 from graph.analytics.results import EdgeEvidence
+from graph.analytics.tables import kind_of
 from graph.errors import EntityNotFound, InvalidParameter
-from graph.ids import ETO_GRAPH, ID_BASE, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SUPPLYBENCH_GRAPH, is_article_iri
+from graph.ids import ID_BASE, REFERENCE_GRAPH, is_article_iri
 from graph.kg import KnowledgeGraph
 from graph.ontology import CG_NAMESPACE, PropertyInfo, class_ancestors, load_ontology, property_info
-from graph.prefixes import SPARQL_PREFIXES
 from graph.store import Store
-from graph.store.results import SelectOutcome
 from graph.vocab import CG
 
 __all__ = [
@@ -84,12 +87,14 @@ __all__ = [
     "LAYERS",
     "SOURCE_KINDS",
     "EdgeEvidence",
+    "LazyEvidence",
     "clear_projection_cache",
     "edge_layers",
     "filter_projection",
     "find_node",
     "graph_from_facts",
     "is_sanction",
+    "load_evidence",
     "node_countries",
     "parse_date",
     "project",
@@ -109,8 +114,7 @@ _STRUCTURE = {"headquarteredIn", "locatedIn", "operates", "subsidiaryOf", "atNod
 _COUNTRY_ORDER = ("headquarteredIn", "locatedIn", "originCountry")
 
 
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]
+_local = tables.local_name
 
 
 @functools.cache
@@ -185,43 +189,7 @@ def parse_date(text: str | date | None) -> date | None:
         return None
 
 
-# -- reading the store ------------------------------------------------------------------
-
-
-def _rows(store: Store, query: str) -> Iterator[tuple[Any, ...]]:
-    """Rows of raw lexical values (str, or None when unbound) straight from the engine."""
-    outcome = store.evaluate(SPARQL_PREFIXES + query)
-    if not isinstance(outcome, SelectOutcome):
-        raise TypeError("expected a SELECT query")
-    for row in outcome.rows:
-        yield tuple(None if term is None else term.value for term in row)
-
-
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(f"<{iri}>" for iri in iris)
-
-
-def _graph_kinds(store: Store) -> tuple[dict[str, str], dict[str, str | None]]:
-    """Source kind of every graph and publication date of every article."""
-    kinds: dict[str, str] = {
-        str(REFERENCE_GRAPH): "reference",
-        str(ETO_GRAPH): "eto",
-        str(SUPPLYBENCH_GRAPH): "supplybench",
-    }
-    for g, kind in _rows(store, "SELECT ?g ?kind WHERE { GRAPH ?g { ?g cg:sourceKind ?kind } }"):
-        kinds.setdefault(g, kind)
-    published: dict[str, str | None] = {}
-    query = "SELECT ?a ?issued WHERE { GRAPH ?a { ?a a cg:Article OPTIONAL { ?a dcterms:issued ?issued } } }"
-    for a, issued in _rows(store, query):
-        kinds[a] = "news"
-        published[a] = issued
-    return kinds, published
-
-
-def _kind_of(graph: str, kinds: dict[str, str]) -> str:
-    if graph in kinds:
-        return kinds[graph]
-    return "news" if is_article_iri(graph) else _local(graph)
+# -- building ------------------------------------------------------------------------------
 
 
 def project(
@@ -238,146 +206,161 @@ def project(
     return filter_projection(base, as_of=as_of, min_confidence=min_confidence, sources=sources)
 
 
-def _build(store: Store) -> nx.MultiDiGraph:
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    # millions of new containers would trigger full collections that find nothing to free
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(store: Store, *, keep_store: bool = False) -> nx.MultiDiGraph:
     generation = store.generation
-    kinds, published = _graph_kinds(store)
-    intern: dict[str, str] = {}
-
-    def i(text: str) -> str:
-        return intern.setdefault(text, text)
-
+    info = tables.read_graphs(store)
+    kinds, published = info.kinds, info.published
+    plan = tables.Plan(store, info.names)
     G = nx.MultiDiGraph()
     G.graph.update(generation=generation, published=published, kinds=kinds, filters={})
-
-    # nodes: typed entities, with labels
-    node_types: dict[str, set[str]] = defaultdict(set)
-    node_graphs: dict[str, set[str]] = defaultdict(set)
-    query = f"SELECT ?g ?e ?t WHERE {{ VALUES ?t {{ {_values(_entity_classes())} }} GRAPH ?g {{ ?e a ?t }} }}"
-    for g, e, t in _rows(store, query):
-        if g == str(ONTOLOGY_GRAPH) or not e.startswith(ID_BASE) or is_article_iri(e):
-            continue
-        node_types[e].add(i(_local(t)))
-        node_graphs[e].add(i(g))
-    labels: dict[str, str] = {}
-    for e, label in _rows(store, f'SELECT ?e ?l WHERE {{ ?e rdfs:label ?l FILTER(STRSTARTS(STR(?e), "{ID_BASE}")) }}'):
-        if e in node_types and (e not in labels or label < labels[e]):
-            labels[e] = label
-    for e, types in node_types.items():
-        graphs = tuple(sorted(node_graphs[e]))
-        G.add_node(
-            e,
-            types=tuple(sorted(types)),
-            label=labels.get(e, _local(e)),
-            graphs=graphs,
-            sources=tuple(sorted({_kind_of(g, kinds) for g in graphs})),
-            country=None,
-            countries=(),
-        )
-
-    # evidence of facts, keyed by (graph, s, p, o)
-    table = edge_layers()
-    preds = _values(table)
-    evidence: dict[tuple[str, str, str, str], list[EdgeEvidence]] = defaultdict(list)
-    query = f"""SELECT ?g ?s ?p ?o ?conf ?rule ?sentence ?row ?kind WHERE {{
-      VALUES ?p {{ {preds} }}
-      GRAPH ?g {{ ?ev rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o .
-        OPTIONAL {{ ?ev cg:confidence ?conf }} OPTIONAL {{ ?ev cg:rule ?rule }}
-        OPTIONAL {{ ?ev cg:sentence ?sentence }} OPTIONAL {{ ?ev cg:sourceRow ?row }}
-        OPTIONAL {{ ?ev cg:sourceKind ?kind }} }} }}"""
-    for g, s, p, o, conf, rule, sentence, row, kind in _rows(store, query):
-        article = g if is_article_iri(g) else None
-        evidence[(g, s, p, o)].append(
-            EdgeEvidence(
-                graph=i(g),
-                source=i(kind or _kind_of(g, kinds)),
-                confidence=float(conf) if conf is not None else 1.0,
-                article=i(article) if article else None,
-                published=published.get(g) if article else None,
-                sentence=sentence,
-                rule=i(rule) if rule else None,
-                row=row,
-            )
-        )
-
-    # the facts themselves
-    query = f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?p {{ {preds} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-    for g, s, p, o in _rows(store, query):
-        if s not in G or o not in G or g == str(ONTOLOGY_GRAPH):
-            continue
-        info, layer = table[p]
-        u, v = (s, o) if info.direction == "forward" else (o, s)
-        label = info.label if info.direction == "forward" else (info.inverse_label or f"{info.label} (reversed)")
-        items = evidence.pop((g, s, p, o), None) or [
-            EdgeEvidence(
-                graph=i(g),
-                source=i(_kind_of(g, kinds)),
-                confidence=1.0,
-                article=i(g) if is_article_iri(g) else None,
-                published=published.get(g),
-            )
-        ]
-        _add_evidence(G, u, v, i(_local(p)), p, label, layer, items)
-
-    # market-share provisions: provider -(provides)-> input
-    query = """SELECT ?g ?prov ?provider ?input ?share ?year ?row WHERE { GRAPH ?g {
-        ?prov a cg:Provision ; cg:provider ?provider ; cg:provided ?input .
-        OPTIONAL { ?prov cg:marketShare ?share } OPTIONAL { ?prov cg:year ?year }
-        OPTIONAL { ?prov cg:sourceRow ?row }
-        OPTIONAL { ?ev rdf:subject ?prov ; cg:sourceRow ?row } } }"""
-    for g, _prov, provider, item, share, year, row in _rows(store, query):
-        if provider not in G or item not in G:
-            continue
-        ev = EdgeEvidence(graph=i(g), source=i(_kind_of(g, kinds)), confidence=1.0, row=row, rule="provision")
-        _add_evidence(G, provider, item, PROVIDES, str(CG.provided), PROVIDES, "supply", [ev])
-        data = G[provider][item][PROVIDES]
-        if share is not None:
-            data["share"] = float(share)
-        if year is not None:
-            data["year"] = year
-
-    _sanction_attributes(store, G)
-    _finish_edges(G)
+    with _no_gc():
+        _add_nodes(G, plan, kinds)
+        _sanction_attributes(store, G)
+        source = EvidenceSource(store, kinds, published, keep=keep_store)
+        _add_facts(G, plan, source)
+        _add_provisions(G, plan, kinds)
     assign_countries(G)
     return G
 
 
-def _add_evidence(
-    G: nx.MultiDiGraph, u: str, v: str, key: str, predicate: str, label: str, layer: str, items: list[EdgeEvidence]
-) -> None:
-    existing = G._succ.get(u, {}).get(v, {}).get(key)
-    if existing is not None:
-        existing["evidence"].extend(items)
-    else:
-        G.add_edge(u, v, key=key, predicate=predicate, name=key, label=label, layer=layer, evidence=items)
+def _add_nodes(G: nx.MultiDiGraph, plan: tables.Plan, kinds: dict[str, str]) -> None:
+    found = tables.read_entities(plan, _entity_classes())
+    plan.set_entities(sorted(found))
+    labels = tables.read_labels(plan)
+    shared: dict[Any, Any] = {}  # one tuple object per distinct value, not one per node
+    for e in plan.entities:
+        classes, graphs = found[e]
+        names = tuple(sorted({_local(c) for c in classes}))
+        in_graphs = tuple(sorted(graphs))
+        G.add_node(
+            e,
+            types=shared.setdefault(names, names),
+            label=labels.get(e, _local(e)),
+            graphs=shared.setdefault(in_graphs, in_graphs),
+            sources=shared.setdefault(("s", in_graphs), tuple(sorted({kind_of(g, kinds) for g in in_graphs}))),
+            country=None,
+            countries=(),
+        )
 
 
-def _evidence_order(e: EdgeEvidence) -> tuple[float, str, str, str]:
-    return (-e.confidence, e.graph, e.sentence or "", e.row or "")
-
-
-def _finish_edges(G: nx.MultiDiGraph) -> None:
-    """Freeze evidence lists and derive confidence, articles, dates and sources."""
-    for u, v, data in G.edges(data=True):
-        items = data["evidence"]
-        if len(items) == 1:
-            (only,) = items
-            data["evidence"] = (only,)
-            data["confidence"] = only.confidence
-            data["articles"] = (only.article,) if only.article else ()
-            dates = {only.published} if only.published else set()
-            data["sources"] = (only.source,)
+def _add_facts(G: nx.MultiDiGraph, plan: tables.Plan, source: EvidenceSource) -> None:
+    """One edge per (upstream, downstream, predicate), carrying the graphs stating it and their confidence."""
+    table = edge_layers()
+    predicates = list(table)
+    shapes: list[tuple[bool, str, dict[str, Any]]] = []  # per predicate: forward?, key, static attributes
+    for iri in predicates:
+        info, layer = table[iri]
+        forward = info.direction == "forward"
+        label = info.label if forward else (info.inverse_label or f"{info.label} (reversed)")
+        key = _local(iri)
+        shapes.append((forward, key, {"predicate": iri, "name": key, "label": label, "layer": layer}))
+    succ, pred = G._succ, G._pred
+    numbers: dict[str | None, float] = {None: 1.0}
+    for position, s, o, g, conf in tables.read_facts(plan, predicates):
+        forward, key, static = shapes[position]
+        u, v = (s, o) if forward else (o, s)
+        keyed = succ[u].get(v)
+        if keyed is None:
+            keyed = succ[u][v] = pred[v][u] = {}
+        data = keyed.get(key)
+        if data is None:
+            data = keyed[key] = dict(static)
+            data["evidence"] = [g]  # graphs and confidences, settled below
         else:
-            ordered = tuple(sorted(dict.fromkeys(items), key=_evidence_order))
-            data["evidence"] = ordered
-            data["confidence"] = max((e.confidence for e in ordered), default=0.0)
-            data["articles"] = tuple(sorted({e.article for e in ordered if e.article}))
-            dates = {e.published for e in ordered if e.published}
-            data["sources"] = tuple(sorted({e.source for e in ordered}))
-        if data["layer"] == "sanction":
-            sanction = u if is_sanction(G, u) else v
-            if G.nodes[sanction].get("date"):
-                dates.add(G.nodes[sanction]["date"])
-        data["dates"] = tuple(sorted(dates))
+            data["evidence"].append(g)
+        c = numbers.get(conf)
+        if c is None:
+            c = numbers[conf] = float(conf)  # type: ignore[arg-type]
+        data["evidence"].append(c)
+    _settle_facts(G, source)
+
+
+def _settle_facts(G: nx.MultiDiGraph, source: EvidenceSource) -> None:
+    """Turn each edge's (graph, confidence) list into its evidence, confidence, articles, dates and sources."""
+    kinds, published = source.kinds, source.published
+    forward = {p for p, (info, _layer) in edge_layers().items() if info.direction == "forward"}
+    per_graph: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+    shared: dict[Any, Any] = {}
+
+    def about(g: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        known = per_graph.get(g)
+        if known is None:
+            article = is_article_iri(g)
+            day = published.get(g) if article else None
+            known = per_graph[g] = ((g,), (g,) if article else (), (day,) if day else (), (kind_of(g, kinds),))
+        return known
+
+    for u, nbrs in G._succ.items():
+        for v, keyed in nbrs.items():
+            for data in keyed.values():
+                flat = data["evidence"]
+                if len(flat) == 2:
+                    g, c = flat
+                    graphs, articles, dates, kind = about(g)
+                    confidences = shared.setdefault((c,), (c,))
+                    best = c
+                else:
+                    best_in: dict[str, float] = {}
+                    for g, c in zip(flat[::2], flat[1::2], strict=True):
+                        if c > best_in.get(g, -1.0):
+                            best_in[g] = c
+                    graphs = tuple(sorted(best_in))
+                    confidences = tuple(best_in[g] for g in graphs)
+                    best = max(confidences)
+                    facts = [about(g) for g in graphs]
+                    articles = tuple(sorted({a for f in facts for a in f[1]}))
+                    dates = tuple(sorted({d for f in facts for d in f[2]}))
+                    kind = tuple(sorted({k for f in facts for k in f[3]}))
+                if data["layer"] == "sanction":
+                    sanction = u if is_sanction(G, u) else v
+                    when = G.nodes[sanction].get("date")
+                    if when and when not in dates:
+                        dates = tuple(sorted((*dates, when)))
+                subject, obj = (u, v) if data["predicate"] in forward else (v, u)
+                data["evidence"] = LazyEvidence(source, subject, data["predicate"], obj, graphs, confidences)
+                data["confidence"] = best
+                data["articles"] = articles
+                data["dates"] = shared.setdefault(dates, dates)
+                data["sources"] = shared.setdefault(kind, kind)
+
+
+def _add_provisions(G: nx.MultiDiGraph, plan: tables.Plan, kinds: dict[str, str]) -> None:
+    """Market-share provisions: provider -(provides)-> input, with share, year and the dataset rows."""
+    rows: dict[tuple[str, str], list[EdgeEvidence]] = defaultdict(list)
+    for g, provider, item, share, year, row in tables.read_provisions(plan):
+        rows[(provider, item)].append(
+            EdgeEvidence(graph=g, source=kind_of(g, kinds), confidence=1.0, row=row, rule="provision")
+        )
+        keyed = G._succ[provider].get(item)
+        data = keyed.get(PROVIDES) if keyed else None
+        if data is None:
+            attributes = {"predicate": str(CG.provided), "name": PROVIDES, "label": PROVIDES, "layer": "supply"}
+            G.add_edge(provider, item, key=PROVIDES, **attributes)
+            data = G._succ[provider][item][PROVIDES]
+        if share is not None:
+            data["share"] = float(share)
+        if year is not None:
+            data["year"] = year
+    for (provider, item), items in rows.items():
+        data = G._succ[provider][item][PROVIDES]
+        ordered = tuple(sorted(dict.fromkeys(items), key=evidence_order)) if len(items) > 1 else tuple(items)
+        data["evidence"] = ordered
+        data["confidence"] = 1.0
+        data["articles"] = ()
+        data["dates"] = ()
+        data["sources"] = tuple(sorted({e.source for e in ordered}))
 
 
 @functools.cache
@@ -401,14 +384,9 @@ def is_sanction(G: nx.MultiDiGraph, node: str) -> bool:
 
 
 def _sanction_attributes(store: Store, G: nx.MultiDiGraph) -> None:
-    kinds = _values(CG_NAMESPACE + name for name in sorted(_SANCTION_TYPES))
-    query = f"""SELECT ?s ?status ?date ?end ?nm ?exempt ?node WHERE {{
-      VALUES ?kind {{ {kinds} }} ?s a ?kind .
-      OPTIONAL {{ ?s cg:status ?status }} OPTIONAL {{ ?s cg:date ?date }} OPTIONAL {{ ?s cg:endDate ?end }}
-      OPTIONAL {{ ?s cg:thresholdNm ?nm }} OPTIONAL {{ ?s cg:exempts ?exempt }}
-      OPTIONAL {{ ?s cg:nodeThreshold ?node }} }}"""
     exempts: dict[str, set[str]] = defaultdict(set)
-    for s, status, when, end, nm, exempt, node in _rows(store, query):
+    classes = [CG_NAMESPACE + name for name in sorted(_SANCTION_TYPES)]
+    for s, status, when, end, nm, exempt, node in tables.read_sanctions(store, classes):
         if s not in G:
             continue
         data = G.nodes[s]
@@ -518,9 +496,11 @@ def filter_projection(
     published: dict[str, str | None] = G.graph.get("published", {})
     kinds: dict[str, str] = G.graph.get("kinds", {})
 
+    @functools.cache
     def source_ok(graph: str) -> bool:
-        return wanted is None or _kind_of(graph, kinds) in wanted
+        return wanted is None or kind_of(graph, kinds) in wanted
 
+    @functools.cache
     def date_ok(graph: str) -> bool:
         if cutoff is None or graph not in published:
             return True
@@ -548,23 +528,42 @@ def filter_projection(
             if not _sanction_in_force(data, cutoff, first):
                 continue
         H.add_node(node, **data)
+    shared: dict[Any, Any] = {}
     for u, v, key, data in G.edges(keys=True, data=True):
         if u not in H or v not in H:
             continue
         # sanction edges follow their sanction's own date, not their article's
         dated = data["layer"] != "sanction"
-        kept = tuple(
-            e
-            for e in data["evidence"]
-            if e.confidence >= min_confidence and source_ok(e.graph) and (not dated or date_ok(e.graph))
-        )
-        if not kept:
-            continue
+        evidence = data["evidence"]
         copy = dict(data)
-        copy["evidence"] = kept
-        copy["confidence"] = max(e.confidence for e in kept)
-        copy["articles"] = tuple(sorted({e.article for e in kept if e.article}))
-        copy["sources"] = tuple(sorted({e.source for e in kept}))
+        if isinstance(evidence, LazyEvidence):
+            kept_in = [
+                (g, c)
+                for g, c in zip(evidence.graphs, evidence.confidences, strict=True)
+                if c >= min_confidence and source_ok(g) and (not dated or date_ok(g))
+            ]
+            if not kept_in:
+                continue
+            graphs = tuple(g for g, _ in kept_in)
+            confidences = tuple(c for _, c in kept_in)
+            copy["evidence"] = evidence.restricted(graphs, confidences, min_confidence)
+            copy["confidence"] = max(confidences)
+            articles = tuple(sorted(g for g in graphs if is_article_iri(g)))
+            found = tuple(sorted({kind_of(g, kinds) for g in graphs}))
+        else:
+            kept = tuple(
+                e
+                for e in evidence
+                if e.confidence >= min_confidence and source_ok(e.graph) and (not dated or date_ok(e.graph))
+            )
+            if not kept:
+                continue
+            copy["evidence"] = kept
+            copy["confidence"] = max(e.confidence for e in kept)
+            articles = tuple(sorted({e.article for e in kept if e.article}))
+            found = tuple(sorted({e.source for e in kept}))
+        copy["articles"] = shared.setdefault(articles, articles)
+        copy["sources"] = shared.setdefault(found, found)
         H.add_edge(u, v, key=key, **copy)
     assign_countries(H)
     return H
@@ -600,7 +599,7 @@ def graph_from_facts(
     >>> G = graph_from_facts([("org/smic", "manufacturesFor", "org/huawei"),
     ...                       ("org/huawei", "headquarteredIn", "country/china")])
     >>> [(G.nodes[u]["label"], d["label"], G.nodes[v]["label"]) for u, v, d in G.edges(data=True)]
-    [('smic', 'manufactures for', 'huawei'), ('china', 'home of', 'huawei')]
+    [('china', 'home of', 'huawei'), ('smic', 'manufactures for', 'huawei')]
     >>> G.nodes[ID_BASE + "org/huawei"]["country"] == ID_BASE + "country/china"
     True
     """
@@ -622,7 +621,7 @@ def graph_from_facts(
         triples.append((URIRef(ID_BASE + node), RDFS.label, Literal(labels.get(node, node.rsplit("/", 1)[-1]))))
     store = MemoryStore()
     store.replace_graph(REFERENCE_GRAPH, triples)
-    return _build(store)
+    return _build(store, keep_store=True)
 
 
 # -- the cache ------------------------------------------------------------------------------
