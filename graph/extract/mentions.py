@@ -387,6 +387,12 @@ _CALLED = re.compile(r"(?:,\s*)?\b(?:called|named|dubbed|known as)\s+$")
 
 _TOKEN = re.compile(r"\w+")
 _POSSESSIVE_S = re.compile(r"['’]s\b")
+#: what makes plural sites identifiable: a number or an owner before them ("two existing factories", "its plants")
+_COUNTED = re.compile(
+    r"(?:\b(?:its|their|our|his|her|these|those|both|all|two|three|four|five|six|\d+)|['’]s)\s+$", re.IGNORECASE
+)
+_SITE_AFTER = re.compile(r"\s+(?:in|across|throughout|near|at)\s+(?:the\s+)?[A-Z]")
+_LIST_HINT = re.compile(r"such as|including|like|namely")
 _COMPOUND_NEXT = re.compile(r"[\s-]+([a-z][\w-]*)")
 _NEXT_LOWER_WORD = re.compile(r"\s+([a-z]\w*)")
 
@@ -447,6 +453,14 @@ class MentionFinder:
             re.IGNORECASE,
         )
         self._longest_cue = max((len(c) for c in cue_words), default=0)
+        company_alt = "|".join(
+            sorted((re.escape(c) for c, k in cue_words.items() if k == CG.Company), key=len, reverse=True)
+        )
+        item = r"[A-Z][^,;.()]{0,40}?(?:\s*\([^()]{1,30}\))?"
+        self._company_list_re = re.compile(
+            rf"\b(?:{company_alt})s?\s*,?\s+(?:such as|including|like|namely)\s+(?:{item},\s+){{0,8}}"
+            rf"(?:{item},?\s+(?:and|or)\s+)?$"
+        )
         self._person_cues = lexicon.class_cues.get(CG.Person, ())
         heads: dict[str, list[int]] = {}
         for i, cat in enumerate(lexicon.categories):
@@ -749,6 +763,8 @@ class MentionFinder:
                 cls = self.org_cues.get(inner.group(1).lower(), CG.Company) if inner else CG.Organization
             if len(words) <= 4:
                 return make(cls, "name-after-cue")
+        if len(words) <= 4 and _LIST_HINT.search(text, 0, s) and self._listed_after_cue(text[:s]):
+            return make(CG.Company, "name-in-list")  # "suppliers such as JSR, Shin-Etsu Chemical and Stella Chemifa"
         if re.match(r"^\s*\(\s*[A-Z]{2,6}\s*[),]", after) and len(words) >= 2:
             return make(CG.Organization, "name-with-acronym")
         if 2 <= len(words) <= 3 and all(re.fullmatch(_NAME_TOKEN, w) for w in words):
@@ -757,6 +773,10 @@ class MentionFinder:
                 mention = make(CG.Person, "person-context", "name")
                 return replace(mention, role=role or None)
         return None
+
+    def _listed_after_cue(self, before: str) -> bool:
+        """Whether a name continues a list of names after a company cue ("suppliers such as A, B and ")."""
+        return self._company_list_re.search(before, max(0, len(before) - 300)) is not None
 
     def _cue_before(self, before: str) -> re.Match[str] | None:
         """``_org_cue_re.search(before)``, started where a match ending the text can begin."""
@@ -929,6 +949,12 @@ class MentionFinder:
                 ms = lead + network.start()
                 if text[ms:].split()[0] in _DETERMINERS:
                     ms += len(text[ms:].split()[0]) + 1
+            elif (
+                match.group(0).lower().endswith("s")
+                and not _COUNTED.search(text, 0, ms)
+                and not _SITE_AFTER.match(text, he)
+            ):
+                continue  # "Chinese fabs", "domestic fabs": plants in general, not one identifiable site
             np_end = he
             loc = re.match(r"\s+(?:in|across)\s+((?:[A-Z][\w\-]+)(?:\s+[A-Z][\w\-]+)?)", text[he:])
             if loc and not _overlaps(sentence.start + he + loc.start(1), sentence.start + he + loc.end(), taken):

@@ -116,6 +116,10 @@ def _particle_re(particle: str) -> re.Pattern[str]:
     return re.compile(rf"\b{particle}\s+(?:[^⟨;]{{0,40}}?)({GROUP})")
 
 
+_HOME_TO = re.compile(
+    rf"({GROUP}),?\s+(?:the\s+|which\s+(?:is|are)\s+)?homes?\s+(?:to|of)\s+(?:[a-z][\w\-]*\s+){{0,3}}?({GROUP})"
+)
+_SUPPLYING = re.compile(r"\b(?:provid|supply|supplie|sell|sold|ship|offer|deliver|licens)\w*")
 _RELATIVE_OPENER = re.compile(r",\s*(?:which|who)$")
 #: what may stand between a name and its relative clause: "YMTC (Yangtze Memory)", "SMIC, based in Shanghai"
 _RESTATED = re.compile(r"\s*\([^()]{0,40}\)\s*")
@@ -301,6 +305,15 @@ class RelationRules:
             org, where = int(match.group(1)[1:-1]), int(match.group(2)[1:-1])
             if view.at(where).cls == CG.Country:
                 yield from self._facts(view, CG.headquarteredIn, [org], [where], "apposition-cue-country", 0.7)
+        # "Japan and the Netherlands, home to Tokyo Electron and ASML": member by member, or all to one country
+        for match in _HOME_TO.finditer(m):
+            countries = [i for i in view.group_members(match.group(1)) if view.at(i).cls == CG.Country]
+            orgs = view.group_members(match.group(2))
+            if len(countries) == 1:
+                yield from self._facts(view, CG.headquarteredIn, orgs, countries, "home-to", 0.8)
+            elif len(countries) == len(orgs):
+                for org, country in zip(orgs, countries, strict=True):
+                    yield from self._facts(view, CG.headquarteredIn, [org], [country], "home-to", 0.75)
         for match in re.finditer(r"(⟨\d+⟩),?\s+(?:is\s+)?(?:based|headquartered)\s+in\s+(⟨\d+⟩)", m):
             org, where = int(match.group(1)[1:-1]), int(match.group(2)[1:-1])
             yield from self._facts(view, CG.headquarteredIn, [org], [where], "based-in", 0.9)
@@ -405,12 +418,15 @@ class RelationRules:
         _, range_ = SIGNATURES[prop]
         # the object comes before the next verb: "makes memory chips and had been supplying Apple"
         window_end = next((vs for vs, *_ in view.phrases(self._verb_index) if start < vs < window_end), window_end)
+        goods_wanted = range_ == _GOODS
         for gs, ge, members in view.groups():
             if gs < start or ge > window_end:
                 continue
             typed = [i for i in members if is_a(view.at(i), range_)]
             if typed:
                 return typed, gs
+            if goods_wanted and any(is_a(view.at(i), (_ORG, CG.Person)) for i in members):
+                break  # "had been supplying Apple before the iPhone maker": the verb's object is the company
         return [], -1
 
     # -- special patterns ---------------------------------------------------------------
@@ -494,6 +510,11 @@ class RelationRules:
             after_node = m[ne : ne + 25]
             verb_between = _MAKING_RE.search(between[-90:])
             node_word = re.match(r"\s+(?:node|process|technology|chips?|semiconductors?|⟨\d+⟩)", after_node)
+            tool = re.match(r"\s+⟨(\d+)⟩", after_node)
+            if tool and view.at(int(tool.group(1))).cls == CG.Equipment:
+                companies = []  # "developing a 28nm lithography scanner": the node is the tool's, not the maker's
+            elif _SUPPLYING.search(between):
+                companies = []  # "provide design tools for the 3nm process": a supplier, not a maker at the node
             if companies and (verb_between or node_word):
                 yield from self._facts(view, CG.atNode, companies, [i], "subject-node", 0.7)
             elif not companies and node_word and re.search(r"node|process", after_node):

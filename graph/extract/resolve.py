@@ -161,10 +161,14 @@ class Resolver:
         if mention.cls == CG.GovernmentBody and words[-1] == "administration":
             return self._administration(mention, earlier)
         if mention.cls == CG.Country:
-            for m in reversed(earlier):
-                if m.cls == CG.Country and m.kind in ("name", "metonym") and m.iri is not None:
-                    return m
-            return None
+            # "the country": the country the article has talked about most so far, the first named on a tie (the topic)
+            named = [m for m in earlier if m.cls == CG.Country and m.kind in ("name", "metonym", "demonym") and m.iri]
+            if not named:
+                return None
+            counts: dict[URIRef | None, int] = {}
+            for m in named:
+                counts[m.iri] = counts.get(m.iri, 0) + 1
+            return max(named, key=lambda m: counts[m.iri])
         demonym_country = None
         for word in mention.name.split():
             entry = self.lexicon.lookup_cached(word)
