@@ -165,10 +165,10 @@ class Resolver:
             named = [m for m in earlier if m.cls == CG.Country and m.kind in ("name", "metonym", "demonym") and m.iri]
             if not named:
                 return None
-            counts: dict[URIRef | None, int] = {}
+            mentioned: dict[URIRef | None, int] = {}
             for m in named:
-                counts[m.iri] = counts.get(m.iri, 0) + 1
-            return max(named, key=lambda m: counts[m.iri])
+                mentioned[m.iri] = mentioned.get(m.iri, 0) + 1
+            return max(named, key=lambda m: mentioned[m.iri])
         demonym_country = None
         for word in mention.name.split():
             entry = self.lexicon.lookup_cached(word)
