@@ -312,8 +312,8 @@ class RelationRules:
             if len(countries) == 1:
                 yield from self._facts(view, CG.headquarteredIn, orgs, countries, "home-to", 0.8)
             elif len(countries) == len(orgs):
-                for member, home in zip(orgs, countries, strict=True):
-                    yield from self._facts(view, CG.headquarteredIn, [member], [home], "home-to", 0.75)
+                for member, place in zip(orgs, countries, strict=True):
+                    yield from self._facts(view, CG.headquarteredIn, [member], [place], "home-to", 0.75)
         for match in re.finditer(r"(⟨\d+⟩),?\s+(?:is\s+)?(?:based|headquartered)\s+in\s+(⟨\d+⟩)", m):
             org, where = int(match.group(1)[1:-1]), int(match.group(2)[1:-1])
             yield from self._facts(view, CG.headquarteredIn, [org], [where], "based-in", 0.9)
