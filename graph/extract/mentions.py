@@ -1168,6 +1168,8 @@ _CONTINUATION_NOUNS = frozenset(
         "factories",
         "technology",
         "technologies",
+        "material",
+        "materials",
         "self-sufficiency",
         "exports",
         "imports",

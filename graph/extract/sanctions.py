@@ -79,6 +79,17 @@ _PREMODIFIER_GAP = re.compile(
 _AGENT = re.compile(rf"\s*(?:\w+\s+){{0,2}}?(?:by|from)\s+(?:the\s+)?({GROUP})")
 _AGREEMENT_HINT = re.compile(r"agreement|deal|pact|accord|arrangement")
 _PARTNERS = re.compile(rf"\b(?:agreement|deal|pact|accord|arrangement)\s+with\s+(?:the\s+)?({GROUP})[^⟨]{{0,20}}$")
+_WHICH_IMPOSED = re.compile(
+    rf"[^⟨;]{{0,60}}?(?:⟨\d+⟩[^⟨;]{{0,40}}?){{0,4}},\s*which\s+(?:the\s+)?({GROUP})\s+(?:had\s+|has\s+|have\s+)?"
+    rf"(?:imposed|introduced|announced|adopted|enacted|issued|implemented|put in place|unveiled)\b"
+)
+_RESPONSE = re.compile(
+    rf"({GROUP})['’]s\s+(?:\w+\s+)?(?:response|retaliation|reaction|countermeasures?|answer)\s*,?\s+"
+    rf"(?:including|such as|with|in the form of)\s+$"
+)
+_SELF_SPEAKER = re.compile(
+    r"\s+(?:has\s+|had\s+)?(?:said|says|announced|stated)\s+(?:on\s+\w+\s+)?(?:that\s+)?(?:it|they)\b"
+)
 #: a group right after a preposition is not a clause subject ("across China", "imposed by the US", "on Chinese firms")
 _AFTER_PREPOSITION = re.compile(
     r"\b(?:on|against|to|with|for|of|by|from|in|across|at|into|over|under|within|throughout|between|among|via"
@@ -138,6 +149,14 @@ _PASSIVE_HINT = re.compile(r"added|put|placed|hit|targeted|sanctioned|blackliste
 _POSSESSIVE_HINT = re.compile(r"['’]s\b")
 _TRADE_HINT = re.compile(r"(?:export|sale|shipment|transfer|suppl)[^;]*\bof\b")
 _OBJECT_HINT = re.compile(r"threaten|sanction|blacklist|penali|ban|bar|add|target")
+_CUT_OFF = re.compile(rf"\bcut(?:s|ting)?\s+({GROUP})\s+off\b")
+_LIST_HINT = re.compile(r"including|such as")
+#: the listed targets of "added 36 Chinese companies, including YMTC, to the Entity List"
+_LISTED = re.compile(
+    rf"\b(?:add\w*|blacklist\w*|sanction\w*|target\w*|plac\w*|put)\s+[^;⟨]{{0,40}}?(?:⟨\d+⟩[^;⟨]{{0,30}}?)?"
+    rf"(?:including|such as)\s+(?:[a-z][\w\-]*\s+){{0,3}}?({GROUP})[^;⟨]{{0,25}}?\s+(?:to|on|from)\s+(?:\w+\s+){{0,3}}$"
+)
+_NEXT_PLACEHOLDER = re.compile(r"[\s-]*⟨")
 _COVERED = re.compile(
     rf"({GROUP})(?:\s+[a-z]+)?\s+(?:was|were|is|are|will be|would be|has been|have been)\s+(?:also\s+)?"
     rf"(?:covered|affected|included|hit|restricted|banned)\s+by\s+(?:the\s+)?(?:[\w\-]+\s+){{0,2}}$"
@@ -265,7 +284,9 @@ class SanctionRules:
             if not draft.imposers:
                 earlier = drafts or previous
                 if earlier:
-                    draft.imposers = list(earlier[-1].imposers)
+                    # the country carries over; a ministry is an imposer only where the text names it acting
+                    carried = [self._homes.get(i, i) for i in earlier[-1].imposers]
+                    draft.imposers = list(dict.fromkeys(carried))
             keys = {key for _, _, key, _ in cluster}
             if keys <= _WEAK and not draft.imposer_explicit and not (draft.targets or draft.restricts):
                 continue
@@ -294,6 +315,10 @@ class SanctionRules:
                 if not draft.imposers:
                     draft.imposers = [usual]
         for draft in drafts:
+            for body in list(draft.imposers):
+                home = self._homes.get(body)
+                if home is not None and home not in draft.imposers:
+                    draft.imposers.insert(0, home)  # a ministry acts for its country
             self._no_self_target(draft)
         kept: list[SanctionDraft] = []
         bare: dict[tuple[URIRef, frozenset[URIRef], URIRef | None], SanctionDraft] = {}
@@ -403,6 +428,17 @@ class SanctionRules:
         if agent:
             for i in view.group_members(agent.group(1)):
                 add(by_agent, i)
+        # "the controls on X, which Tokyo imposed in 2019": the relative clause's subject imposes
+        if not by_agent and "which" in m:
+            which = _WHICH_IMPOSED.match(m, end, end + 120)
+            if which:
+                for i in view.group_members(which.group(1)):
+                    add(by_agent, i)
+        # "China's response, including export controls on gallium": who responds imposes
+        response = _RESPONSE.search(m, max(0, start - 60), start) if "respon" in m or "retaliat" in m else None
+        if response:
+            for i in view.group_members(response.group(1)):
+                add(by_modifier, i)
         # partners of an agreement impose it too: "an agreement with the Netherlands and Japan to restrict"
         partners = _PARTNERS.search(m[left:start]) if _AGREEMENT_HINT.search(m, left, start) else None
         if partners:
@@ -415,8 +451,10 @@ class SanctionRules:
                 continue
             if gs < left:
                 break
-            if _AFTER_PREPOSITION.search(m, max(0, gs - 14), gs) or _SPEAKER.match(m, ge):
+            if _AFTER_PREPOSITION.search(m, max(0, gs - 14), gs):
                 continue
+            if _SPEAKER.match(m, ge) and not _SELF_SPEAKER.match(m, ge):
+                continue  # "X said the restrictions ...", but "METI said it would remove the controls" is X acting
             if m.startswith(("-made", "-based"), ge):
                 continue
             governments = [i for i in members if view.at(i).kind != "demonym" and self._is_government(view.at(i))]
@@ -498,6 +536,18 @@ class SanctionRules:
                         draft.restricts.append(mention.iri)  # type: ignore[arg-type]
                     else:
                         self._add_target(view, draft, i)
+            for i in self._reacting(view, left, start):
+                self._add_target(
+                    view, draft, i
+                )  # "Huawei will survive the sanctions": who copes with a measure is its target
+            cut_off = _CUT_OFF.search(m, left, scope_end) if "off" in m else None
+            if cut_off:
+                for i in view.group_members(cut_off.group(1)):
+                    self._add_target(view, draft, i)  # "rules that cut China off from AI chips"
+            listed = _LISTED.search(m, left, start) if _LIST_HINT.search(m, left, start) else None
+            if listed:
+                for i in view.group_members(listed.group(1)):
+                    self._add_target(view, draft, i)  # "added 36 companies, including YMTC, to its trade blacklist"
             curbed = _CURBED.search(m, left, scope_end) if _POSSESSIVE_HINT.search(m, left, scope_end) else None
             if curbed:
                 for i in view.group_members(curbed.group(1)):
@@ -522,6 +572,22 @@ class SanctionRules:
                     self._add_target(view, draft, i)
             if kind == CG.Exemption or draft.kind == CG.Exemption:
                 self._exempts(view, draft)
+
+    @staticmethod
+    def _reacting(view: SentenceView, left: int, start: int) -> list[int]:
+        """The nearest subject before a trigger whose verb works against the measure ("X plans to circumvent")."""
+        m = view.masked
+        for gs, ge, members in reversed(view.groups()):
+            if ge > start:
+                continue
+            if gs < left:
+                break
+            if _AFTER_PREPOSITION.search(m, max(0, gs - 14), gs) or _NEXT_PLACEHOLDER.match(m, ge):
+                continue  # "in China", or a premodifier: "US chip equipment"
+            if not any(view.at(i).cls == CG.Country or is_a(view.at(i), (CG.Company,)) for i in members):
+                continue
+            return members if _REACTION.search(m, ge, start) else []
+        return []
 
     def _items(self, view: SentenceView, draft: SanctionDraft, end: int, scope_end: int, scope: str) -> None:
         """Goods and nodes in the trigger's scope, except what they are "capable of producing"."""
