@@ -115,6 +115,8 @@ def parse_date(text: str, published: date | None) -> Literal | None:
 
 # a comma cuts the sentence unless it sits in a number ("25,000") or between a day and a year ("1, 2023")
 _CUT = re.compile(r",(?!(?<=\d,)\s*\d)")
+#: nothing but the measure's items between a trigger and a relative clause: "controls on A, B and C, which ..."
+_ITEMS_ONLY = re.compile(r"(?:\s*(?:⟨\d+⟩|,|and\b|or\b|&))*\s*")
 _ASIDE_OPENER = re.compile(
     r"\s*(?:[–—-]\s*)?(?:which|who|whom|whose|where|when|that|citing|including|despite|amid|after|"
     r"as|although|though|while|with|[a-z]+ed\b|[a-z]+ing\b|hit|cut|set|put|made|built|held|led|known|"
@@ -158,8 +160,7 @@ def measure_scope(text: str, clause: tuple[int, int], trigger: tuple[int, int]) 
     if home + 1 < len(pieces) and asides[home + 1] and text[trigger[1] : pieces[home][1]].strip() == "":
         kept.append(text[pieces[home + 1][0] : pieces[home + 1][1]])
     elif (
-        home == len(pieces) - 1
-        and text[trigger[1] : right].strip() in ("", ",")
+        _ITEMS_ONLY.fullmatch(text, trigger[1], right)
         and re.match(r",\s*(?:which|that)\b", after)
     ):
         end = text.find(",", right + 1)

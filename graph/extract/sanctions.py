@@ -130,6 +130,7 @@ _ITEM_GAP = re.compile(
     r"\b(?:on|of|for|over|including|include|includes|cover|covers|covering|such as|to|from|like)\b|^\s*$"
 )
 #: a comma then a verb: what follows belongs to another clause ("X, impacted by sanctions, began selling Y")
+_ITEM_LIST_GAP = re.compile(r"(?:\s*(?:⟨\d+⟩|,|and\b|or\b|&))*\s*$")
 _OTHER_CLAUSE = re.compile(
     r",\s+(?:[a-z]+ed|began|begun|made|said|says|is|are|was|were|has|have|had|will|would|can|could|did|does"
     r"|sold|bought|went|got|took|left|kept|built|won|ran|came|saw|told|became|remains?)\b"
@@ -602,8 +603,8 @@ class SanctionRules:
                 continue
             gap = _RELATIVE.sub(" ", m[end : view.span(i)[0]])
             excluded = cut <= view.span(i)[0] < resume_at
-            if not _ITEM_GAP.search(gap):
-                continue
+            if not _ITEM_GAP.search(gap) and not _ITEM_LIST_GAP.match(gap):
+                continue  # neither after a preposition nor further along a list that opens the scope
             if _OTHER_CLAUSE.search(gap):
                 continue  # the item belongs to another clause: "X, impacted by sanctions, began selling Y"
             if mention.cls == CG.ProcessNode:
