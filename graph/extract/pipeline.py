@@ -48,6 +48,7 @@ class RuleExtractor:
         self.relations = RelationRules(self.lexicon)
         self.sanctions = SanctionRules(self.lexicon)
         self.claims = ClaimRules(self.lexicon)
+        self._categories = frozenset(c.iri for c in self.lexicon.categories)
 
     def extract(self, article: Article) -> Extraction:
         """Extract entities, facts and sanctions; never raises on odd text."""
@@ -124,6 +125,9 @@ class RuleExtractor:
                         records[iri] = record
         known = set(records) | {s.iri for s in sanction_records}
         all_facts = [f for f in all_facts if f.subject in known and f.object in known]
+        # a generic category ("chips", "chipmaking equipment") is an entity of the article only when a fact uses it
+        used = {f.subject for f in all_facts} | {f.object for f in all_facts}
+        records = {iri: r for iri, r in records.items() if iri not in self._categories or iri in used}
         return Extraction(
             article,
             self.name,
