@@ -159,10 +159,7 @@ def measure_scope(text: str, clause: tuple[int, int], trigger: tuple[int, int]) 
     # an aside right after the trigger's own piece describes the measure: "Japan's curbs, which took effect in ..."
     if home + 1 < len(pieces) and asides[home + 1] and text[trigger[1] : pieces[home][1]].strip() == "":
         kept.append(text[pieces[home + 1][0] : pieces[home + 1][1]])
-    elif (
-        _ITEMS_ONLY.fullmatch(text, trigger[1], right)
-        and re.match(r",\s*(?:which|that)\b", after)
-    ):
+    elif _ITEMS_ONLY.fullmatch(text, trigger[1], right) and re.match(r",\s*(?:which|that)\b", after):
         end = text.find(",", right + 1)
         kept.append(text[right : end if end > 0 else len(text)])
     return ", ".join(kept)

@@ -392,6 +392,7 @@ _COUNTED = re.compile(
     r"(?:\b(?:its|their|our|his|her|these|those|both|all|two|three|four|five|six|\d+)|['’]s)\s+$", re.IGNORECASE
 )
 _SITE_AFTER = re.compile(r"\s+(?:in|across|throughout|near|at)\s+(?:the\s+)?[A-Z]")
+_ANALYST_AFTER = re.compile(r"\s+(?:analyst|analysts|economist|economists|strategist|strategists)\s+[A-Z][a-z]")
 _LIST_HINT = re.compile(r"such as|including|like|namely")
 _COMPOUND_NEXT = re.compile(r"[\s-]+([a-z][\w-]*)")
 _NEXT_LOWER_WORD = re.compile(r"\s+([a-z]\w*)")
@@ -488,6 +489,7 @@ class MentionFinder:
         # words one of these patterns needs, so a sentence without any skips it (a set test, not a regex scan)
         self._head_gate = _gate(heads)
         self._facility_gate = _gate(fac)
+        self._facility_cues = frozenset(f.lower() for f in fac)
         self._descr_gate = _gate([*self.org_cues, "country", "nation"])
         from graph.extract.view import verb_forms
 
@@ -763,6 +765,8 @@ class MentionFinder:
                 cls = self.org_cues.get(inner.group(1).lower(), CG.Company) if inner else CG.Organization
             if len(words) <= 4:
                 return make(cls, "name-after-cue")
+        if len(words) <= 3 and _ANALYST_AFTER.match(after) and not _ANALYSTS_AT.search(before):
+            return make(CG.Company, "name-before-analyst")  # "Bernstein analyst Mark Li"
         if len(words) <= 4 and _LIST_HINT.search(text, 0, s) and self._listed_after_cue(text[:s]):
             return make(CG.Company, "name-in-list")  # "suppliers such as JSR, Shin-Etsu Chemical and Stella Chemifa"
         if re.match(r"^\s*\(\s*[A-Z]{2,6}\s*[),]", after) and len(words) >= 2:
@@ -916,7 +920,8 @@ class MentionFinder:
         if best is None:
             return None, None, "", ""
         cat = best[0]
-        if cat.cls == CG.Equipment and not self._equipment_context(mods, mod_text, best[1]):
+        maker = re.match(r"\s+(?:makers?|vendors?|suppliers?|producers?)\b", after)
+        if cat.cls == CG.Equipment and not maker and not self._equipment_context(mods, mod_text, best[1]):
             return None, None, "", ""
         return cat.cls, cat.iri, cat.label, "category"
 
@@ -950,7 +955,7 @@ class MentionFinder:
                 if text[ms:].split()[0] in _DETERMINERS:
                     ms += len(text[ms:].split()[0]) + 1
             elif (
-                match.group(0).lower().endswith("s")
+                match.group(0).lower() not in self._facility_cues  # a plural: "fabs", not "campus"
                 and not _COUNTED.search(text, 0, ms)
                 and not _SITE_AFTER.match(text, he)
             ):

@@ -92,8 +92,12 @@ class RuleExtractor:
                 calls += [rel.verbs(view, negated), rel.manufacturing_for(view)]
             if "'s" in view.masked or "’s" in view.masked or "its " in view.masked:
                 calls.append(rel.possessives(view, antecedent))
+                if several:
+                    calls.append(rel.made_for_owners(view))
             if any(m.extra.get("maker_of") for m in view.mentions):
                 calls.append(rel.maker_of(view))
+            if "chip" in view.masked:
+                calls.append(rel.chip_makers(view))
             if CG.ProcessNode in classes:
                 calls.append(rel.nodes(view, negated))
             if CG.Person in classes:

@@ -81,7 +81,8 @@ _IN_MENTION = re.compile(r"\bin\s+⟨")
 
 _PASSIVE_BEFORE = re.compile(rf"\b{_BE}\s+(?:\w+ly\s+)?$")
 _NOUN_AFTER_VERB = re.compile(
-    r"[\s-]+(?:chains?|shortages?|deals?|agreements?|lines?|constraints?|disruptions?|side|networks?|base)\b"
+    r"[\s-]+(?:chains?|shortages?|deals?|agreements?|lines?|constraints?|disruptions?|side|networks?|base"
+    r"|restrictions?|controls?|curbs?|bans?|licen[cs]es?|rules?|regulations?|limits?|markets?)\b"
 )
 _BY_MENTION = re.compile(r"\s+by\s+⟨")
 _BY_AGENT = re.compile(rf"\s+by\s+({GROUP})")
@@ -113,30 +114,38 @@ _PRODUCTION_IN = re.compile(
 @functools.cache
 def _particle_re(particle: str) -> re.Pattern[str]:
     """The object after a verb's particle: "sell <to> ... X"."""
-    return re.compile(rf"\b{particle}\s+(?:[^⟨;]{{0,40}}?)({GROUP})")
+    return re.compile(rf"\b(?<!according ){particle}\s+(?:[^⟨;]{{0,40}}?)({GROUP})")
 
 
 _HOME_TO = re.compile(
     rf"({GROUP}),?\s+(?:the\s+|which\s+(?:is|are)\s+)?homes?\s+(?:to|of)\s+(?:[a-z][\w\-]*\s+){{0,3}}?({GROUP})"
 )
 _SUPPLYING = re.compile(r"\b(?:provid|supply|supplie|sell|sold|ship|offer|deliver|licens)\w*")
+_NAMED_AFTER = re.compile(rf"\s*,?\s+(?:such as\s+|like\s+|including\s+|namely\s+)?({GROUP})")
+_APPOSITION_BEFORE = re.compile(rf"({GROUP}),\s+(?:the|a|an|one of the)\s+(?:(?!and\b|or\b)[\w'’\-]+\s+){{0,4}}$")
+_MAKES_OWNED = re.compile(
+    r"\b(?:mak|produc|manufactur|fabricat|build)\w*\s+(?:(?:most|many|all|some|much|part)\s+of\s+)?"
+    r"((?:⟨\d+⟩['’]s\s*(?:,\s*|\s+and\s+|\s+or\s+)?)+)(?:[\w\-]+\s+){0,2}?⟨(\d+)⟩"
+)
+_PLACEHOLDER_ID = re.compile(r"⟨(\d+)⟩")
 _RELATIVE_OPENER = re.compile(r",\s*(?:which|who)$")
 #: what may stand between a name and its relative clause: "YMTC (Yangtze Memory)", "SMIC, based in Shanghai"
 _RESTATED = re.compile(r"\s*\([^()]{0,40}\)\s*")
 _BEFORE_NON_SUBJECT = re.compile(r"\b(?:by|with|from|of|to|for|in|on|at|against|than|into|via)\s+(?:the\s+)?$")
 
 
-def _subject_groups(view: SentenceView) -> list[tuple[int, int, list[int]]]:
-    """The groups that can be a clause subject, with their organisations and people (found once per view).
+def _subject_groups(view: SentenceView) -> list[tuple[int, int, list[int], list[int]]]:
+    """Groups with the organisations and people that can be their clause's subject, and all of them (once per view).
 
-    A group after a preposition is not a subject: "backed by Toyota", "working with IBM".
+    A group after a preposition is not a subject ("backed by Toyota", "working with IBM"), but a relative
+    clause can still be about it ("competes with TSMC, which makes ...").
     """
     memo = view.__dict__
-    found: list[tuple[int, int, list[int]]] | None = memo.get("_subject_groups")
+    found: list[tuple[int, int, list[int], list[int]]] | None = memo.get("_subject_groups")
     if found is None:
         m = view.masked
         found = [
-            (gs, ge, [] if _BEFORE_NON_SUBJECT.search(m, max(0, gs - 14), gs) else agents)
+            (gs, ge, [] if _BEFORE_NON_SUBJECT.search(m, max(0, gs - 14), gs) else agents, agents)
             for gs, ge, members in view.groups()
             for agents in ([i for i in members if is_a(view.at(i), (_ORG, CG.Person))],)
         ]
@@ -233,6 +242,19 @@ class RelationRules:
                 # the largest chipmaker in China, SMIC
                 (rf"\b{cue}\s+in\s+(⟨\d+⟩),\s+({GROUP})", "cue-in-country", 0.85),
             )
+        )
+        # kinds of chips a maker is named for: "memory chipmaker", "AI chip designer"
+        self._chip_kinds = {
+            mod.lower(): c.iri for c in lexicon.categories if "chip" in c.heads for mod in c.modifiers if mod
+        }
+        mods = "|".join(sorted((re.escape(k) for k in self._chip_kinds), key=len, reverse=True))
+        self._chip_maker_re = (
+            re.compile(
+                rf"(?i:\b({mods}))\s+chip[\s-]?(?:makers?|designers?|producers?|manufacturers?|suppliers?|firms?"
+                r"|compan(?:y|ies))\b"
+            )
+            if mods
+            else None
         )
         #: default categories of products (cg:modifier ""): too vague to be made or used
         self._demonyms = {d: e.iri for e in lexicon.countries() for d in e.demonyms}
@@ -387,7 +409,7 @@ class RelationRules:
         clause is about: the one right before ", which".
         """
         best: list[int] = []
-        for gs, ge, agents in _subject_groups(view):
+        for gs, ge, agents, _ in _subject_groups(view):
             if ge > pos:
                 break
             if gs >= left and agents:
@@ -395,12 +417,12 @@ class RelationRules:
         if not best and left:
             relative = _RELATIVE_OPENER.search(view.masked, max(0, left - 12), left)
             if relative:
-                for _gs, ge, agents in reversed(_subject_groups(view)):
+                for _gs, ge, _, antecedents in reversed(_subject_groups(view)):
                     if ge <= relative.start():
                         if view.masked[ge : relative.start()].strip(" )") == "" or _RESTATED.fullmatch(
                             view.masked, ge, relative.start()
                         ):
-                            best = agents
+                            best = antecedents
                         break
         return best
 
@@ -437,10 +459,25 @@ class RelationRules:
         if ("for" not in m and "by" not in m) or not _MAKE_HINT.search(m):
             return
         for match in _MAKE_FOR.finditer(m):
-            left, _ = view.clause(match.start())
+            left, right = view.clause(match.start())
             subs = self._subject(view, left, match.start())
             objs = view.group_members(match.group(1))
+            if not any(view.at(i).cls == CG.Company for i in objs):
+                # "for customers including Chinese chip designer PanSemi": the customer is further on
+                later = [g for g in view.groups() if match.end(1) <= g[0] < min(right, match.end(1) + 60)]
+                objs = next((g[2] for g in later if any(view.at(i).cls == CG.Company for i in g[2])), objs)
             yield from self._facts(view, CG.manufacturesFor, subs, objs, "make-for", 0.75)
+
+    def made_for_owners(self, view: SentenceView) -> Iterator[RawFact]:
+        """ "TSMC makes most of Nvidia's and Apple's processors": a maker manufactures for the goods' owners."""
+        m = view.masked
+        for match in _MAKES_OWNED.finditer(m):
+            left, _ = view.clause(match.start())
+            subs = self._subject(view, left, match.start())
+            owners = [int(x) for x in _PLACEHOLDER_ID.findall(match.group(1))]
+            goods = int(match.group(2))
+            if is_a(view.at(goods), _GOODS):
+                yield from self._facts(view, CG.manufacturesFor, subs, owners, "make-owned-goods", 0.7)
 
     def possessives(self, view: SentenceView, antecedent: int | None) -> Iterator[RawFact]:
         """ "Nvidia's A100 and H100", "its Mate 60 Pro" give ``makes``."""
@@ -476,6 +513,26 @@ class RelationRules:
             appos = re.search(r"(⟨\d+⟩),\s+(?:[^,;⟨]|⟨\d+⟩['’]s){0,50}$", m[:s])
             if appos:
                 yield from self._facts(view, CG.makes, [int(appos.group(1)[1:-1])], [i], "maker-apposition", 0.7)
+
+    def chip_makers(self, view: SentenceView) -> Iterator[RawFact]:
+        """ "memory chipmaker YMTC", "Samsung and SK hynix, the two largest memory chipmakers" give ``makes``."""
+        m = view.masked
+        if self._chip_maker_re is None or "chip" not in m:
+            return
+        for match in self._chip_maker_re.finditer(m):
+            kind = self._chip_kinds.get(match.group(1).lower())
+            if kind is None:
+                continue
+            named = _NAMED_AFTER.match(m, match.end())
+            makers = view.group_members(named.group(1)) if named else []
+            if not match.group(0).endswith("s"):
+                makers = makers[:1]  # "chip designer A and B": the description is A's
+            appos = _APPOSITION_BEFORE.search(m, max(0, match.start() - 120), match.start())
+            if appos:
+                makers += view.group_members(appos.group(1))
+            for i in makers:
+                if view.at(i).iri is not None and is_a(view.at(i), (CG.Company,)):
+                    yield RawFact(view.at(i).iri, CG.makes, kind, "chip-kind-maker", 0.7)  # type: ignore[arg-type]
 
     def nodes(self, view: SentenceView, negated: Negation) -> Iterator[RawFact]:
         """``atNode`` for the subject (or product) of a clause that makes something at a node."""

@@ -122,7 +122,7 @@ _GOVERNMENT_ROLE = re.compile(r"president|minister|premier", re.IGNORECASE)
 
 # targets and items
 _TARGET_AFTER = re.compile(
-    rf"\b(?:on|against|targeting|targets|to|with|at|into)\s+(?:[^⟨;,]{{0,60}}?|[^⟨;]{{0,30}}?such as\s+)({GROUP})"
+    rf"\b(?:on|against|targeting|targets|(?<!according )to|with|at|into)\s+(?:[^⟨;,]{{0,60}}?|[^⟨;]{{0,30}}?such as\s+)({GROUP})"
 )
 _DIRECT = re.compile(r"\w+\s+(?:the\s+)?⟨")
 _CAPABLE = re.compile(r"\b(?:capable of|used to|used for|needed to|to make|to produce|for making|designed to)\b")
@@ -225,6 +225,10 @@ class SanctionRules:
             if e.cls == CG.GovernmentBody and e.headquartered_in is not None
         }
 
+    def _home_of(self, iri: URIRef) -> URIRef | None:
+        entry = self.lexicon.entries.get(iri)
+        return entry.headquartered_in if entry is not None else None
+
     def home_of(self, iri: URIRef) -> URIRef | None:
         """The country a government body belongs to (None for anything else)."""
         return self._homes.get(iri)
@@ -288,6 +292,8 @@ class SanctionRules:
                     # the country carries over; a ministry is an imposer only where the text names it acting
                     carried = [self._homes.get(i, i) for i in earlier[-1].imposers]
                     draft.imposers = list(dict.fromkeys(carried))
+                    if any(self._home_of(t) in draft.imposers for t in draft.targets):
+                        draft.imposers = []  # a country seldom sanctions its own firms: the article's usual imposer
             keys = {key for _, _, key, _ in cluster}
             if keys <= _WEAK and not draft.imposer_explicit and not (draft.targets or draft.restricts):
                 continue
