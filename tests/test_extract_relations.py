@@ -116,3 +116,93 @@ def test_attribution_goes_on_the_evidence() -> None:
     fact = next(f for f in x.facts if str(f.predicate).endswith("suppliesTo"))
     assert fact.evidence.reported_by
     assert x.article.text[fact.evidence.start : fact.evidence.end] == fact.evidence.sentence
+
+
+# -- rules added for text styles beyond the seeds (wire lists, analyst notes, press releases, explainers) --------
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # a relative clause is about the group before ", which"
+        (
+            "Equipment vendors such as Lam Research and KLA, which sell inspection tools to Micron, gained.",
+            {("Lam Research", "suppliesTo", "Micron"), ("KLA", "suppliesTo", "Micron")},
+            set(),
+        ),
+        (
+            "Investors compared Samsung with Intel, which is expected to begin production of its own 3nm process.",
+            {("Intel", "atNode", "3nm")},
+            set(),
+        ),
+        # "X and Y, home to A and B": member by member
+        (
+            "South Korea and Taiwan, home to Samsung Electronics and TSMC, lobbied Washington.",
+            {("Samsung Electronics", "headquarteredIn", "South Korea"), ("TSMC", "headquarteredIn", "Taiwan")},
+            {("TSMC", "headquarteredIn", "South Korea")},
+        ),
+        # a name continuing a list after a company cue is a company
+        (
+            "German suppliers such as Trumpf, Zeiss and Holtmann Weber expanded output.",
+            {("Holtmann Weber", "headquarteredIn", "Germany")},
+            set(),
+        ),
+        # a node before a tool is the tool's; a supplier "for the 3nm process" is not at the node
+        ("Naura is developing a 14nm etching machine.", set(), {("Naura", "atNode", "14nm")}),
+        ("Cadence provides design tools for the 3nm process.", set(), {("Cadence", "atNode", "3nm")}),
+        # the goods object of a verb comes before a company object, not after it
+        (
+            "YMTC makes memory chips and supplied Apple before the iPhone maker dropped it.",
+            {("YMTC", "suppliesTo", "Apple")},
+            {("YMTC", "makes", "iPhone"), ("YMTC", "manufacturesFor", "Apple")},
+        ),
+        # kinds of chip makers
+        ("US memory chipmaker Micron said demand was weak.", {("Micron", "makes", "memory chips")}, set()),
+        (
+            "Samsung and SK hynix, the world's two largest memory chipmakers, raised prices.",
+            {("Samsung Electronics", "makes", "memory chips"), ("SK hynix", "makes", "memory chips")},
+            set(),
+        ),
+        # the maker of someone's goods manufactures for them
+        (
+            "TSMC makes most of Nvidia's and AMD's processors.",
+            {("TSMC", "manufacturesFor", "Nvidia"), ("TSMC", "manufacturesFor", "AMD")},
+            set(),
+        ),
+        # "X analyst Y" names the analyst's firm
+        (
+            "Rosenblatt analyst Hans Mosesmann said margins would fall.",
+            {("Hans Mosesmann", "affiliatedWith", "Rosenblatt")},
+            set(),
+        ),
+        # "according to X" is a source, not a direction
+        (
+            "Chinese chipmakers such as SMIC are stockpiling tools before export restrictions take effect, "
+            "according to Bernstein analyst Mark Li.",
+            set(),
+            {("SMIC", "suppliesTo", "Bernstein")},
+        ),
+    ],
+)
+def test_rules_for_other_text_styles(
+    text: str, present: set[tuple[str, str, str]], absent: set[tuple[str, str, str]]
+) -> None:
+    found = facts(text)
+    assert present <= found, found
+    assert not absent & found, found
+
+
+def test_the_country_is_the_one_the_article_is_about() -> None:
+    found = facts(
+        "China is recruiting engineers abroad. Its plan comes despite US sanctions, "
+        "with Huawei – one of the country's largest tech firms – building new plants."
+    )
+    assert ("Huawei", "headquarteredIn", "China") in found
+    assert ("Huawei", "headquarteredIn", "United States") not in found
+
+
+def test_plural_sites_in_general_are_not_facilities() -> None:
+    from tests.extract_support import extract
+
+    x = extract("KLA relies on Chinese fabs for a third of its revenue.")
+    assert not [e for e in x.entities if str(e.cls).endswith("Facility")]

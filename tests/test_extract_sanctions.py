@@ -228,3 +228,52 @@ def test_sanction_labels_say_who_imposes_what_on_whom(text: str, label: str) -> 
     from tests.extract_support import extract
 
     assert [s.label for s in extract(text).sanctions] == [label]
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        # the subject of a relative clause after the measure imposes it
+        (
+            "Seoul asked for an end to the controls on photoresists, which Tokyo imposed in July 2019.",
+            {"imposedBy": "Japan", "restricts": "photoresist", "date": "2019-07"},
+        ),
+        # a body announcing its own measure imposes it, with its country
+        (
+            "Japan's Ministry of Economy, Trade and Industry said it would lift the controls on hydrogen fluoride.",
+            {"imposedBy": "Ministry of Economy, Trade and Industry", "status": "Lifted"},
+        ),
+        ("The Commerce Department added Sicarrier to the Entity List.", {"imposedBy": "United States"}),
+        # who responds imposes; who copes with a measure is its target; "cut X off"
+        (
+            "Beijing's response, including export controls on gallium, unsettled buyers.",
+            {"imposedBy": "China", "restricts": "gallium"},
+        ),
+        ("The US tightened its rules. Huawei said it would survive the sanctions.", {"targets": "Huawei"}),
+        ("The US rules cut China off from AI chips.", {"targets": "China", "restricts": "AI chips"}),
+        # listed targets of a listing
+        (
+            "The US added 20 Chinese firms, including chip designer Biren Technology, to the Entity List.",
+            {"targets": "Biren"},
+        ),
+        # items further along a list that opens the trigger's scope
+        (
+            "Japan tightened controls on fluorinated polyimide, photoresists and hydrogen fluoride.",
+            {"restricts": "hydrogen fluoride"},
+        ),
+    ],
+)
+def test_sanction_rules_for_other_text_styles(text: str, check: dict[str, str]) -> None:
+    found = sanctions(text)
+    for role, value in check.items():
+        assert any(value == s.get(role) or value in (s.get(role) or []) for s in found), (role, value, found)
+
+
+def test_a_carried_imposer_does_not_sanction_its_own_firms() -> None:
+    found = sanctions(
+        "Washington restricted exports of AI chips to China. "
+        "China later imposed export controls on gallium. "
+        "Huawei founder Ren Zhengfei said the company will survive the sanctions."
+    )
+    (last,) = [s for s in found if "Huawei" in s.get("targets", [])]  # type: ignore[operator]
+    assert "China" not in last["imposedBy"]  # type: ignore[operator]

@@ -125,7 +125,7 @@ _NAMED_AFTER = re.compile(rf"\s*,?\s+(?:such as\s+|like\s+|including\s+|namely\s
 _APPOSITION_BEFORE = re.compile(rf"({GROUP}),\s+(?:the|a|an|one of the)\s+(?:(?!and\b|or\b)[\w'’\-]+\s+){{0,4}}$")
 _MAKES_OWNED = re.compile(
     r"\b(?:mak|produc|manufactur|fabricat|build)\w*\s+(?:(?:most|many|all|some|much|part)\s+of\s+)?"
-    r"((?:⟨\d+⟩['’]s\s*(?:,\s*|\s+and\s+|\s+or\s+)?)+)(?:[\w\-]+\s+){0,2}?⟨(\d+)⟩"
+    r"((?:⟨\d+⟩['’]s(?:\s*,\s*|\s+and\s+|\s+or\s+|\s+))+)(?:(?!and\b|or\b)[\w\-]+\s+){0,2}?⟨(\d+)⟩"
 )
 _PLACEHOLDER_ID = re.compile(r"⟨(\d+)⟩")
 _RELATIVE_OPENER = re.compile(r",\s*(?:which|who)$")
@@ -567,7 +567,7 @@ class RelationRules:
             after_node = m[ne : ne + 25]
             verb_between = _MAKING_RE.search(between[-90:])
             node_word = re.match(r"\s+(?:node|process|technology|chips?|semiconductors?|⟨\d+⟩)", after_node)
-            tool = re.match(r"\s+⟨(\d+)⟩", after_node)
+            tool = re.match(r"\s+(?:[a-z][\w\-]*\s+){0,2}⟨(\d+)⟩", after_node)
             if tool and view.at(int(tool.group(1))).cls == CG.Equipment:
                 companies = []  # "developing a 28nm lithography scanner": the node is the tool's, not the maker's
             elif _SUPPLYING.search(between):

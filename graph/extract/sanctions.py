@@ -61,7 +61,11 @@ _MODIFIER_WORD = (
     r"[a-z][\w\-]*"
 )
 _RELATIVE = re.compile(r",\s*(?:which|that|who)\b[^,]*,")
-_SPEAKER = re.compile(r"\s+(?:has\s+|had\s+)?(?:said|says|told|announced|stated|added|noted|warned|argued)\b")
+# "added", "announced", "warned" report speech only before a quote or a clause ("added that"), not an object
+# ("added Sicarrier to the Entity List", "announced sanctions")
+_SPEAKER = re.compile(
+    r"\s+(?:has\s+|had\s+)?(?:said|says|told|stated|noted|argued|(?:added|announced|warned)(?=\s*(?:[,.:\"“”]|that\b|$)))"
+)
 _TRADE = re.compile(
     rf"\b(?:exports?|sales?|shipments?|transfers?|supply|supplies)\s+of\s+(?:its\s+|the\s+|their\s+)?(?:[^⟨;,]{{0,20}}?)({GROUP})"
     rf"(?:[^⟨;]{{0,40}}?\bto\s+(?:the\s+)?({GROUP}))?"
