@@ -215,7 +215,8 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "Pages",
-        "File names and paths from users (URLs with ../ encoded or raw, article ids, viz -o names, symlinks)",
+        "File names and paths from users (URLs with ../ encoded or raw, article ids, viz -o names, symlinks); "
+        "`chipgraph export -o` writes where its operator asks, by design",
         "never a file outside its folder",
         (
             f"{IN}::test_paths_from_users_cannot_leave_their_directory",

@@ -137,7 +137,7 @@ _BODIES = st.one_of(st.binary(max_size=4000), _TEXTS, _JSON_BODIES)
 _tried: dict[str, int] = {"requests": 0, "accepted": 0}
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(body=_BODIES, media_type=_MEDIA_TYPES)
 def test_ingest_endpoint_never_answers_a_server_error(client: httpx.Client, body: bytes, media_type: str) -> None:
     headers = {"Authorization": f"Bearer {TOKEN}"}
@@ -156,7 +156,9 @@ def test_ingest_endpoint_never_answers_a_server_error(client: httpx.Client, body
 
 
 def test_ingest_fuzzing_left_the_server_healthy(client: httpx.Client) -> None:
-    assert _tried["requests"] >= 100, "the hypothesis test above must run first (same module)"
+    if not _tried["requests"]:
+        pytest.skip("records what the hypothesis test above tried; run the module")
+    assert _tried["requests"] >= 100
     assert client.get("/health").json()["status"] == "ok"
     record(
         "fuzz-ingest-bytes",
@@ -198,7 +200,7 @@ _MARKUP = st.sampled_from(
 _extracted: dict[str, int] = {"texts": 0}
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(_MARKUP, st.text(max_size=40)), max_size=40).map("".join))
 def test_cleaning_then_extraction_never_crashes(text: str) -> None:
     try:
@@ -213,7 +215,9 @@ def test_cleaning_then_extraction_never_crashes(text: str) -> None:
 
 
 def test_cleaning_fuzzing_ran() -> None:
-    assert _extracted["texts"] >= 100, "the hypothesis test above must run first (same module)"
+    if not _extracted["texts"]:
+        pytest.skip("records what the hypothesis test above tried; run the module")
+    assert _extracted["texts"] >= 100
     record(
         "fuzz-clean-extract",
         f"{_extracted['texts']} generated HTML-ish texts cleaned and extracted: 0 errors, every evidence offset valid",

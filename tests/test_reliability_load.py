@@ -88,7 +88,7 @@ def test_eight_query_clients_and_an_ingest_client_lose_nothing(tmp_path: Path) -
         def query_client(number: int) -> None:
             rng = random.Random(number)
             requests = _query_requests(acknowledged)
-            with httpx.Client(base_url=served.url, trust_env=False, timeout=60) as client:
+            with httpx.Client(base_url=served.url, trust_env=False, timeout=120) as client:
                 while not done.is_set():
                     kind, send = rng.choice(requests)
                     started = time.monotonic()
