@@ -49,6 +49,7 @@ class RuleExtractor:
         self.sanctions = SanctionRules(self.lexicon)
         self.claims = ClaimRules(self.lexicon)
         self._categories = frozenset(c.iri for c in self.lexicon.categories)
+        self._imposer_names: dict[URIRef, str] = {}
 
     def extract(self, article: Article) -> Extraction:
         """Extract entities, facts and sanctions; never raises on odd text."""
@@ -156,10 +157,11 @@ class RuleExtractor:
     ) -> tuple[list[SanctionRecord], list[Fact]]:
         records_out: list[SanctionRecord] = []
         facts: list[Fact] = []
+        article_iri = str(article.iri)
         for draft in drafts:
             if not draft.imposers and not draft.targets and not draft.restricts and not draft.exempts:
                 continue
-            iri = mint("sanction", str(article.iri), str(draft.start), str(draft.kind))
+            iri = mint("sanction", article_iri, str(draft.start), str(draft.kind))
             evidence = Evidence(draft.text, draft.start, draft.end, 0.7, f"sanction-{_local(draft.kind)}")
             sizes = [t[1] for t in draft.thresholds if isinstance(t[1], Decimal)]
             threshold = min(sizes) if sizes else None
@@ -206,10 +208,13 @@ class RuleExtractor:
             return record.label if record is not None else _local(iri).replace("-", " ")
 
         def imposer(iri: URIRef) -> str:
-            entry = self.lexicon.entries.get(iri)
-            if entry is None:
-                return name(iri)
-            return imposer_name(entry.label, entry.aliases, entry.cls)
+            shown = self._imposer_names.get(iri)
+            if shown is None:
+                entry = self.lexicon.entries.get(iri)
+                shown = name(iri) if entry is None else imposer_name(entry.label, entry.aliases, entry.cls)
+                if entry is not None:
+                    self._imposer_names[iri] = shown  # the lexicon does not change once loaded
+            return shown
 
         # a country and its own body: "Japan (METI)", or the body alone when its name says the country
         shown: list[str] = []

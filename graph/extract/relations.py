@@ -328,7 +328,7 @@ class RelationRules:
             if view.at(where).cls == CG.Country:
                 yield from self._facts(view, CG.headquarteredIn, [org], [where], "apposition-cue-country", 0.7)
         # "Japan and the Netherlands, home to Tokyo Electron and ASML": member by member, or all to one country
-        for match in _HOME_TO.finditer(m):
+        for match in _HOME_TO.finditer(m) if "home" in m else ():
             countries = [i for i in view.group_members(match.group(1)) if view.at(i).cls == CG.Country]
             orgs = view.group_members(match.group(2))
             if len(countries) == 1:
