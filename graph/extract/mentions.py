@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re as std_re  # patterns built from one article's names: not kept in rx's cache
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rdflib import URIRef
@@ -52,6 +52,13 @@ class Mention:
     countries: tuple[URIRef, ...] = ()  # countries named inside the span ("Chinese Foreign Ministry")
     threshold: bool = False  # a node followed by "and below"
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def evolve(self, **changes: object) -> Mention:
+        """A copy with some fields changed: ``dataclasses.replace`` without its per-call field checks."""
+        copy = object.__new__(Mention)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)
+        return copy
 
 
 _NUMBER_WORDS = {
@@ -645,7 +652,7 @@ class MentionFinder:
         mention = self._classify_chain(sentence, s, e, words)
         if mention is not None and inside:
             countries = tuple(m.iri for m in self._country_mentions if m.iri and (m.start, m.end) in inside)
-            mention = replace(mention, countries=countries, extra={**mention.extra, "absorbs": "1"})
+            mention = mention.evolve(countries=countries, extra={**mention.extra, "absorbs": "1"})
         return mention
 
     def _models(self, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Mention]:
@@ -775,7 +782,7 @@ class MentionFinder:
             role = self._person_role(before, after)
             if role is not None:
                 mention = make(CG.Person, "person-context", "name")
-                return replace(mention, role=role or None)
+                return mention.evolve(role=role or None)
         return None
 
     def _listed_after_cue(self, before: str) -> bool:
@@ -1097,7 +1104,7 @@ class MentionFinder:
                 if _overlaps(s, e, taken):
                     continue
                 source = defined[match.group(1)]
-                found.append(replace(source, start=s, end=e, text=match.group(1), sent=sentence.index, rule="acronym"))
+                found.append(source.evolve(start=s, end=e, text=match.group(1), sent=sentence.index, rule="acronym"))
                 taken.append((s, e))
         return found
 
@@ -1110,18 +1117,18 @@ class MentionFinder:
         if tail and mention.cls == CG.GovernmentBody:
             entry = self.lexicon.lookup_cached(tail.group(1))
             if entry is not None and entry.cls == CG.Country:
-                return replace(mention, countries=(entry.iri,), extra={**mention.extra, "demonym": "1"})
+                return mention.evolve(countries=(entry.iri,), extra={**mention.extra, "demonym": "1"})
         for n in (2, 1):
             if len(words) > n:
                 entry = self.lexicon.lookup_cached(" ".join(words[:n]))
                 if entry is not None and entry.cls == CG.Country:
                     is_demonym = " ".join(words[:n]) in entry.demonyms
-                    return replace(
-                        mention, countries=(entry.iri,), extra={**mention.extra, "demonym": "1" if is_demonym else ""}
+                    return mention.evolve(
+                        countries=(entry.iri,), extra={**mention.extra, "demonym": "1" if is_demonym else ""}
                     )
                 demonym = self._demonyms.get(" ".join(words[:n]))
                 if demonym is not None:
-                    return replace(mention, countries=(demonym,), extra={**mention.extra, "demonym": "1"})
+                    return mention.evolve(countries=(demonym,), extra={**mention.extra, "demonym": "1"})
         return mention
 
     @property

@@ -82,7 +82,6 @@ class RuleExtractor:
             view = SentenceView.build(sentence, by_sentence.get(sentence.index, []))
             if not view.mentions:
                 continue
-            reporters = self.claims.reporters(view)
             antecedent = next((i for i, m in enumerate(view.mentions) if m.iri == antecedent_iri), None)
             # each rule only runs when the sentence holds what it needs
             rel = self.relations
@@ -108,6 +107,7 @@ class RuleExtractor:
             if CG.Facility in classes:
                 calls.append(rel.facilities(view))
             raw: list[RawFact] = [fact for call in calls for fact in call]
+            reporters = self.claims.reporters(view) if raw else ()  # only a fact's evidence names its source
             evidence_for = _evidence_factory(sentence.text, sentence.start, sentence.end, reporters)
             for f in raw:
                 key = (f.subject, f.predicate, f.object, sentence.index)

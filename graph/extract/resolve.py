@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re as std_re  # patterns built from one article's names: not kept in rx's cache
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rapidfuzz import fuzz, process
@@ -206,10 +206,10 @@ class Resolver:
                 for word in m.role.split():
                     entry = self.lexicon.lookup_cached(word)
                     if entry is not None and entry.cls == CG.Country:
-                        return replace(mention, iri=entry.iri, cls=CG.Country, kind="descr")
+                        return mention.evolve(iri=entry.iri, cls=CG.Country, kind="descr")
         if self._us is not None and (leader[:1].isupper() or not leader):
             # "the Biden administration": in English news an administration named after a leader is the US one
-            return replace(mention, iri=self._us.iri, cls=CG.Country, kind="descr")
+            return mention.evolve(iri=self._us.iri, cls=CG.Country, kind="descr")
         return None
 
     # -- people ---------------------------------------------------------------------
@@ -284,7 +284,7 @@ class Resolver:
                     None,
                 ) or next((c for c in self.lexicon.countries() if any(d in m.text for d in c.demonyms)), None)
                 if country is not None:
-                    out.append(replace(m, iri=country.iri, cls=CG.Country))
+                    out.append(m.evolve(iri=country.iri, cls=CG.Country))
                     continue
             if m.kind == "descr" and m.extra.get("body"):
                 target = self._antecedent(m, out)
@@ -293,18 +293,18 @@ class Resolver:
                     entry = self.lexicon.lookup_cached(name)
                     iri = entry.iri if entry is not None else mint_entity(CG.GovernmentBody, name)
                     labels.setdefault(iri, entry.label if entry is not None else name)
-                    out.append(replace(m, kind="name", iri=iri, name=labels[iri], rule="named-description"))
+                    out.append(m.evolve(kind="name", iri=iri, name=labels[iri], rule="named-description"))
                     continue
             if m.kind == "descr":
                 target = self._antecedent(m, out)
                 if target is not None and target.iri is not None:
-                    out.append(replace(m, iri=target.iri, cls=target.cls if m.cls != CG.Country else CG.Country))
+                    out.append(m.evolve(iri=target.iri, cls=target.cls if m.cls != CG.Country else CG.Country))
                 continue
             if m.cls == CG.ProcessNode:
                 size = m.size_nm if m.size_nm is not None else parse_node_size(m.text)
                 if size is None:
                     continue
-                out.append(replace(m, iri=mint_node(size), name=format_nm(size), size_nm=size))
+                out.append(m.evolve(iri=mint_node(size), name=format_nm(size), size_nm=size))
                 continue
             if m.iri is not None:
                 out.append(m)
@@ -312,18 +312,18 @@ class Resolver:
             if m.cls == CG.Person:
                 iri = self._person_iri(m, people)
                 labels.setdefault(iri, m.text.strip())
-                out.append(replace(m, iri=iri, name=labels[iri]))
+                out.append(m.evolve(iri=iri, name=labels[iri]))
                 continue
             if m.cls in _ORG:
                 iri, label = self._org_iri(m, seen_orgs)
                 if label:
                     labels.setdefault(iri, label)
-                out.append(replace(m, iri=iri, name=labels.get(iri, label)))
+                out.append(m.evolve(iri=iri, name=labels.get(iri, label)))
                 continue
             name = _clean_thing_name(m.name or m.text)
             iri = mint_entity(m.cls, name)
             labels.setdefault(iri, name)
-            out.append(replace(m, iri=iri, name=labels[iri]))
+            out.append(m.evolve(iri=iri, name=labels[iri]))
         out += self._short_person_mentions(sentences, out, people)
         out.sort(key=lambda m: (m.start, -m.end))
         return ResolvedArticle(out, self._records(out, labels))
