@@ -237,7 +237,9 @@ class Resolver:
                     tokens.setdefault(part, iri)
         if not tokens:
             return []
-        taken = [(m.start, m.end) for m in mentions]
+        taken = bytearray(max((m.end for m in mentions), default=0) + 1)  # 1 where a mention lies
+        for m in mentions:
+            taken[m.start : m.end] = b"\x01" * (m.end - m.start)
         found = []
         # the capitalised one-word forms ("Wang") of the people's name parts, as [A-Z][a-z]+ would find them
         forms = sorted({t.capitalize() for t in tokens if t.isascii() and t.isalpha() and t.islower()}, reverse=True)
@@ -253,7 +255,7 @@ class Resolver:
                 if re.search(r"[A-Z][a-z]*\s$", prev):
                     continue
                 s, e = sentence.start + match.start(), sentence.start + match.end()
-                if any(s < b and a < e for a, b in taken):
+                if taken.find(1, s, e) != -1:
                     continue
                 found.append(
                     Mention(s, e, match.group(1), CG.Person, "short", "person-short-name", sentence.index, iri=person)

@@ -222,25 +222,31 @@ class SentenceView:
     def build(cls, sentence: Sentence, mentions: list[Mention]) -> SentenceView:
         """Mask the (non-overlapping, sorted) mentions of a sentence."""
         parts: list[str] = []
+        positions: list[tuple[int, int]] = []
+        length = 0
         cursor = sentence.start
         kept: list[Mention] = []
         ordered = sorted(mentions, key=lambda m: (m.start, -m.end))
+        brackets = "(" in sentence.text or "（" in sentence.text
         for m in ordered:
             if m.start < cursor or m.end > sentence.end:
                 continue
-            parts.append(sentence.text[cursor - sentence.start : m.start - sentence.start])
-            parts.append(f"⟨{len(kept)}⟩")
+            gap = sentence.text[cursor - sentence.start : m.start - sentence.start]
+            placeholder = f"⟨{len(kept)}⟩"
+            parts.append(gap)
+            parts.append(placeholder)
+            length += len(gap)
+            positions.append((length, length + len(placeholder)))
+            length += len(placeholder)
             kept.append(m)
             cursor = m.end
-            paren = _RESTATEMENT.match(sentence.text, cursor - sentence.start)
+            paren = _RESTATEMENT.match(sentence.text, cursor - sentence.start) if brackets else None
             if paren:
                 inside = [o for o in ordered if cursor <= o.start and o.end <= sentence.start + paren.end()]
                 if all(o.iri == m.iri for o in inside) and (inside or not re.search(r"[a-z]{3}", paren.group(0))):
                     cursor = sentence.start + paren.end()
         parts.append(sentence.text[cursor - sentence.start :])
-        masked = "".join(parts)
-        positions = [(p.start(), p.end()) for p in _PLACEHOLDER.finditer(masked)]
-        return cls(sentence, kept, masked, positions)
+        return cls(sentence, kept, "".join(parts), positions)
 
     @property
     def words(self) -> WordList:
