@@ -15,6 +15,7 @@ import re as std_re  # patterns built from one article's names: not kept in rx's
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from rdflib import URIRef
 
@@ -435,6 +436,8 @@ _COUNTED = re.compile(
 )
 _SITE_AFTER = re.compile(r"\s+(?:in|across|throughout|near|at)\s+(?:the\s+)?[A-Z]")
 _ANALYST_AFTER = re.compile(r"\s+(?:analyst|analysts|economist|economists|strategist|strategists)\s+[A-Z][a-z]")
+_FOR_AFTER = re.compile(r"\s+(?:intended |designed |used )?for ([\w\s\-]{0,60})")
+_MAKER_AFTER = re.compile(r"\s+(?:makers?|vendors?|suppliers?|producers?)\b")
 _LIST_HINT = re.compile(r"such as|including|like|namely")
 _COMPOUND_NEXT = re.compile(r"[\s-]+([a-z][\w-]*)")
 _NEXT_LOWER_WORD = re.compile(r"\s+([a-z]\w*)")
@@ -496,6 +499,7 @@ class MentionFinder:
             re.IGNORECASE,
         )
         self._longest_cue = max((len(c) for c in cue_words), default=0)
+        self._category_memo: dict[tuple[str, tuple[str, ...], str, bool], tuple[Any, Any, str, str]] = {}
         company_alt = "|".join(
             sorted((re.escape(c) for c, k in cue_words.items() if k == CG.Company), key=len, reverse=True)
         )
@@ -937,13 +941,30 @@ class MentionFinder:
         return True
 
     def _categorise(self, head_word: str, mods: list[str], after: str) -> tuple[URIRef | None, URIRef | None, str, str]:
+        post_match = _FOR_AFTER.match(after.lower())
+        # the category depends only on the head, its modifiers, what it is "for" and a maker noun after it
+        key = (
+            head_word.lower(),
+            tuple(mods),
+            post_match.group(1) if post_match else "",
+            bool(_MAKER_AFTER.match(after)),
+        )
+        found = self._category_memo.get(key)
+        if found is None:
+            found = self._categorise_uncached(head_word, mods, after)
+            if len(self._category_memo) < 50_000:
+                self._category_memo[key] = found
+        return found
+
+    def _categorise_uncached(
+        self, head_word: str, mods: list[str], after: str
+    ) -> tuple[URIRef | None, URIRef | None, str, str]:
         singular = _singular(head_word)
         candidates = [self.lexicon.categories[i] for i in self.category_heads.get(singular, [])]
         if not candidates:
             return None, None, "", ""
         mod_text = " ".join(mods).lower()
-        post = after.lower()
-        post_match = re.match(r"^\s+(?:intended |designed |used )?for ([\w\s\-]{0,60})", post)
+        post_match = _FOR_AFTER.match(after.lower())
         post_text = post_match.group(1) if post_match else ""
         best = None
         for cat in candidates:
@@ -962,7 +983,7 @@ class MentionFinder:
         if best is None:
             return None, None, "", ""
         cat = best[0]
-        maker = re.match(r"\s+(?:makers?|vendors?|suppliers?|producers?)\b", after)
+        maker = _MAKER_AFTER.match(after)
         if cat.cls == CG.Equipment and not maker and not self._equipment_context(mods, mod_text, best[1]):
             return None, None, "", ""
         return cat.cls, cat.iri, cat.label, "category"
@@ -1087,7 +1108,7 @@ class MentionFinder:
             taken = [(m.start, m.end) for m in local]
             nodes = [n for n in self._nodes(sentence) if not _overlaps(n.start, n.end, taken)]
             local += nodes
-            nodes = [m for m in local if m.cls == CG.ProcessNode]
+            nodes = [m for m in local if m.kind == "node"]
             taken += [(n.start, n.end) for n in nodes]
             models = self._models(sentence, taken)
             local += models
