@@ -144,10 +144,11 @@ def _subject_groups(view: SentenceView) -> list[tuple[int, int, list[int], list[
     found: list[tuple[int, int, list[int], list[int]]] | None = memo.get("_subject_groups")
     if found is None:
         m = view.masked
+        agent = [is_a(x, (_ORG, CG.Person)) for x in view.mentions]
         found = [
             (gs, ge, [] if _BEFORE_NON_SUBJECT.search(m, max(0, gs - 14), gs) else agents, agents)
             for gs, ge, members in view.groups()
-            for agents in ([i for i in members if is_a(view.at(i), (_ORG, CG.Person))],)
+            for agents in ([i for i in members if agent[i]],)
         ]
         memo["_subject_groups"] = found
     return found

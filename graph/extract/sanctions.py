@@ -180,6 +180,7 @@ _REQUIREMENT = re.compile(r"\b(?:require|need|requirement|apply for)\w*", re.IGN
 _ANAPHORIC = re.compile(r"^\s*(?:The|This|These|Those|Such)\s+(?:[\w\-]+\s+){0,2}?$")
 _GOODS = (CG.Equipment, CG.Product, CG.Technology)
 _ITEMS = (*_GOODS, CG.ProcessNode)
+_TARGETABLE = frozenset((CG.Country, CG.Company, CG.Organization, CG.Person))
 
 
 @dataclass
@@ -519,8 +520,9 @@ class SanctionRules:
             _, clause_end = view.clause(relative.end() if relative else end)
             scope_end = max(min(scope_end, clause_end), min(clause_end, end + 120))
             scope = m[end:scope_end]
-            # targets after a preposition
-            for tm in _TARGET_AFTER.finditer(scope):
+            # targets after a preposition (when the scope names anyone at all)
+            named = any(view.at(i).cls in _TARGETABLE for i in view.ids_in(end, scope_end))
+            for tm in _TARGET_AFTER.finditer(scope) if named else ():
                 direct = _DIRECT.match(tm.group(0)) is not None
                 for i in view.group_members(tm.group(1)):
                     if view.at(i).cls == CG.Person and not direct:
