@@ -116,6 +116,10 @@ class LazyEvidence(Sequence[EdgeEvidence]):
         return narrowed
 
     @property
+    def source(self) -> EvidenceSource:
+        return self._source
+
+    @property
     def loaded(self) -> bool:
         return self._items is not None
 

@@ -225,20 +225,21 @@ def _build(store: Store, *, keep_store: bool = False) -> nx.MultiDiGraph:
     plan = tables.Plan(store, info.names)
     G = nx.MultiDiGraph()
     G.graph.update(generation=generation, published=published, kinds=kinds, filters={})
+    source = EvidenceSource(store, kinds, published, keep=keep_store)
     with _no_gc():
         _add_nodes(G, plan, kinds)
         _sanction_attributes(store, G)
-        source = EvidenceSource(store, kinds, published, keep=keep_store)
-        _add_facts(G, plan, source)
+        attribution = _add_facts(G, plan, source)
+        for node, label in tables.read_labels(plan).items():
+            G._node[node]["label"] = label
         _add_provisions(G, plan, kinds)
-    assign_countries(G)
+        _set_countries(G, attribution)
     return G
 
 
 def _add_nodes(G: nx.MultiDiGraph, plan: tables.Plan, kinds: dict[str, str]) -> None:
     found = tables.read_entities(plan, _entity_classes())
     plan.set_entities(sorted(found))
-    labels = tables.read_labels(plan)
     shared: dict[Any, Any] = {}  # one tuple object per distinct value, not one per node
     for e in plan.entities:
         classes, graphs = found[e]
@@ -247,7 +248,7 @@ def _add_nodes(G: nx.MultiDiGraph, plan: tables.Plan, kinds: dict[str, str]) -> 
         G.add_node(
             e,
             types=shared.setdefault(names, names),
-            label=labels.get(e, _local(e)),
+            label=_local(e),  # until labels are read
             graphs=shared.setdefault(in_graphs, in_graphs),
             sources=shared.setdefault(("s", in_graphs), tuple(sorted({kind_of(g, kinds) for g in in_graphs}))),
             country=None,
@@ -255,85 +256,112 @@ def _add_nodes(G: nx.MultiDiGraph, plan: tables.Plan, kinds: dict[str, str]) -> 
         )
 
 
-def _add_facts(G: nx.MultiDiGraph, plan: tables.Plan, source: EvidenceSource) -> None:
-    """One edge per (upstream, downstream, predicate), carrying the graphs stating it and their confidence."""
+class _Graphs:
+    """Per graph, the tuples an edge stated only there carries (shared by all such edges)."""
+
+    def __init__(self, kinds: dict[str, str], published: dict[str, str | None]) -> None:
+        self.kinds, self.published = kinds, published
+        self.known: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+
+    def about(self, g: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """``(graphs, articles, dates, sources)`` of an edge stated in ``g`` alone."""
+        known = self.known.get(g)
+        if known is None:
+            article = is_article_iri(g)
+            day = self.published.get(g) if article else None
+            known = (g,), (g,) if article else (), (day,) if day else (), (kind_of(g, self.kinds),)
+            self.known[g] = known
+        return known
+
+
+def _add_facts(G: nx.MultiDiGraph, plan: tables.Plan, source: EvidenceSource) -> dict[str, dict[str, set[str]]]:
+    """One edge per (upstream, downstream, predicate) with its evidence, confidence, articles, dates, sources.
+
+    Returns the attribution edges (node -> predicate -> upstream nodes) for the countries.
+    """
     table = edge_layers()
     predicates = list(table)
-    shapes: list[tuple[bool, str, dict[str, Any]]] = []  # per predicate: forward?, key, static attributes
+    shapes = []  # per predicate: forward?, key, label, layer
     for iri in predicates:
         info, layer = table[iri]
         forward = info.direction == "forward"
         label = info.label if forward else (info.inverse_label or f"{info.label} (reversed)")
-        key = _local(iri)
-        shapes.append((forward, key, {"predicate": iri, "name": key, "label": label, "layer": layer}))
+        shapes.append((forward, _local(iri), label, layer))
+    attributing = {n for n, shape in enumerate(shapes) if shape[1] in ATTRIBUTION_PREDICATES}
+    attribution: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    about = _Graphs(source.kinds, source.published).about
+    sanction_dates = {n: d.get("date") for n, d in G.nodes(data=True) if is_sanction(G, n)}
     succ, pred = G._succ, G._pred
-    numbers: dict[str | None, float] = {None: 1.0}
+    numbers: dict[str | None, tuple[float, tuple[float]]] = {None: (1.0, (1.0,))}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    repeated: dict[int, tuple[str, str, dict[str, Any], list[tuple[str, float]]]] = {}
     for position, s, o, g, conf in tables.read_facts(plan, predicates):
-        forward, key, static = shapes[position]
+        forward, key, label, layer = shapes[position]
         u, v = (s, o) if forward else (o, s)
+        known = numbers.get(conf)
+        if known is None:
+            c = float(conf)  # type: ignore[arg-type]
+            known = numbers[conf] = (c, (c,))
         keyed = succ[u].get(v)
         if keyed is None:
             keyed = succ[u][v] = pred[v][u] = {}
         data = keyed.get(key)
-        if data is None:
-            data = keyed[key] = dict(static)
-            data["evidence"] = [g]  # graphs and confidences, settled below
-        else:
-            data["evidence"].append(g)
-        c = numbers.get(conf)
-        if c is None:
-            c = numbers[conf] = float(conf)  # type: ignore[arg-type]
-        data["evidence"].append(c)
-    _settle_facts(G, source)
+        if data is not None:  # stated again: in another graph, or by more evidence
+            repeated.setdefault(id(data), (u, v, data, []))[3].append((g, known[0]))
+            continue
+        graphs, articles, dates, kinds = about(g)
+        if layer == "sanction":
+            when = sanction_dates[u] if u in sanction_dates else sanction_dates.get(v)
+            if when and when not in dates:
+                dates = tuple(sorted((*dates, when)))
+                dates = shared.setdefault(dates, dates)
+        keyed[key] = {
+            "predicate": predicates[position],
+            "name": key,
+            "label": label,
+            "layer": layer,
+            "evidence": LazyEvidence(source, s, predicates[position], o, graphs, known[1]),
+            "confidence": known[0],
+            "articles": articles,
+            "dates": dates,
+            "sources": kinds,
+        }
+        if position in attributing:
+            attribution[v][key].add(u)
+    for u, v, data, more in repeated.values():
+        when = sanction_dates[u] if u in sanction_dates else sanction_dates.get(v)
+        _merge_statements(data, more, about, when, shared)
+    return attribution
 
 
-def _settle_facts(G: nx.MultiDiGraph, source: EvidenceSource) -> None:
-    """Turn each edge's (graph, confidence) list into its evidence, confidence, articles, dates and sources."""
-    kinds, published = source.kinds, source.published
-    forward = {p for p, (info, _layer) in edge_layers().items() if info.direction == "forward"}
-    per_graph: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
-    shared: dict[Any, Any] = {}
-
-    def about(g: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-        known = per_graph.get(g)
-        if known is None:
-            article = is_article_iri(g)
-            day = published.get(g) if article else None
-            known = per_graph[g] = ((g,), (g,) if article else (), (day,) if day else (), (kind_of(g, kinds),))
-        return known
-
-    for u, nbrs in G._succ.items():
-        for v, keyed in nbrs.items():
-            for data in keyed.values():
-                flat = data["evidence"]
-                if len(flat) == 2:
-                    g, c = flat
-                    graphs, articles, dates, kind = about(g)
-                    confidences = shared.setdefault((c,), (c,))
-                    best = c
-                else:
-                    best_in: dict[str, float] = {}
-                    for g, c in zip(flat[::2], flat[1::2], strict=True):
-                        if c > best_in.get(g, -1.0):
-                            best_in[g] = c
-                    graphs = tuple(sorted(best_in))
-                    confidences = tuple(best_in[g] for g in graphs)
-                    best = max(confidences)
-                    facts = [about(g) for g in graphs]
-                    articles = tuple(sorted({a for f in facts for a in f[1]}))
-                    dates = tuple(sorted({d for f in facts for d in f[2]}))
-                    kind = tuple(sorted({k for f in facts for k in f[3]}))
-                if data["layer"] == "sanction":
-                    sanction = u if is_sanction(G, u) else v
-                    when = G.nodes[sanction].get("date")
-                    if when and when not in dates:
-                        dates = tuple(sorted((*dates, when)))
-                subject, obj = (u, v) if data["predicate"] in forward else (v, u)
-                data["evidence"] = LazyEvidence(source, subject, data["predicate"], obj, graphs, confidences)
-                data["confidence"] = best
-                data["articles"] = articles
-                data["dates"] = shared.setdefault(dates, dates)
-                data["sources"] = shared.setdefault(kind, kind)
+def _merge_statements(
+    data: dict[str, Any],
+    more: list[tuple[str, float]],
+    about: Any,
+    sanction_date: str | None,
+    shared: dict[tuple[str, ...], tuple[str, ...]],
+) -> None:
+    """Fold further (graph, confidence) statements of an edge into its attributes."""
+    evidence: LazyEvidence = data["evidence"]
+    best_in: dict[str, float] = {}
+    for g, c in [*zip(evidence.graphs, evidence.confidences, strict=True), *more]:
+        if c > best_in.get(g, -1.0):
+            best_in[g] = c
+    graphs = tuple(sorted(best_in))
+    confidences = tuple(best_in[g] for g in graphs)
+    facts = [about(g) for g in graphs]
+    dates = {d for f in facts for d in f[2]}
+    if data["layer"] == "sanction" and sanction_date:
+        dates.add(sanction_date)
+    data["evidence"] = LazyEvidence(
+        evidence.source, evidence.subject, evidence.predicate, evidence.object, graphs, confidences
+    )
+    data["confidence"] = max(confidences)
+    data["articles"] = tuple(sorted({a for f in facts for a in f[1]}))
+    ordered = tuple(sorted(dates))
+    data["dates"] = shared.setdefault(ordered, ordered)
+    kinds = tuple(sorted({k for f in facts for k in f[3]}))
+    data["sources"] = shared.setdefault(kinds, kinds)
 
 
 def _add_provisions(G: nx.MultiDiGraph, plan: tables.Plan, kinds: dict[str, str]) -> None:
@@ -419,6 +447,10 @@ def assign_countries(G: nx.MultiDiGraph) -> None:
     for u, v, key in G.edges(keys=True):
         if key in ATTRIBUTION_PREDICATES:
             found[v][key].add(u)
+    _set_countries(G, found)
+
+
+def _set_countries(G: nx.MultiDiGraph, found: dict[str, dict[str, set[str]]]) -> None:
     for node, data in G.nodes(data=True):
         if "Country" in data.get("types", ()):
             data["country"], data["countries"] = node, (node,)

@@ -112,6 +112,14 @@ class Plan:
             return None
         return self.entities[int(cell)] if self.coded else self._entity_index.get(cell)
 
+    def known_graph(self, iri: str | None) -> str | None:
+        """The shared string of a graph given by IRI (whatever the plan), None if not one."""
+        return None if iri is None else self._graph_index.get(iri)
+
+    def known_entity(self, iri: str | None) -> str | None:
+        """The shared string of an entity given by IRI (whatever the plan), None if not one."""
+        return None if iri is None else self._entity_index.get(iri)
+
     def rows(self, query: str) -> Iterator[tuple[str | None, ...]]:
         return self.store.select_values(SPARQL_PREFIXES + query)
 
@@ -121,19 +129,15 @@ def _values(iris: Iterable[str]) -> str:
 
 
 def read_graphs(store: Store) -> GraphInfo:
-    """Named graphs, their source kinds and the publication dates of articles."""
+    """Named graphs, their source kinds and the publication dates of articles (one row per graph: plain IRIs)."""
     info = GraphInfo(names=[str(g) for g in store.graph_names() if g != ONTOLOGY_GRAPH])
     info.kinds.update({str(REFERENCE_GRAPH): "reference", str(ETO_GRAPH): "eto", str(SUPPLYBENCH_GRAPH): "supplybench"})
-    plan = Plan(store, info.names)
-    query = f"SELECT {plan.out('g')} ?kind WHERE {{ GRAPH ?g {{ ?g cg:sourceKind ?kind }} {plan.graph_table()} }}"
-    for cell, kind in plan.rows(query):
-        graph = plan.graph(cell)
+    rows = store.select_values(SPARQL_PREFIXES + "SELECT ?g ?kind WHERE { GRAPH ?g { ?g cg:sourceKind ?kind } }")
+    for graph, kind in rows:
         if graph is not None and kind is not None:
             info.kinds.setdefault(graph, kind)
-    query = f"""SELECT {plan.out("g")} ?issued WHERE {{
-        GRAPH ?g {{ ?g a cg:Article OPTIONAL {{ ?g dcterms:issued ?issued }} }} {plan.graph_table()} }}"""
-    for cell, issued in plan.rows(query):
-        graph = plan.graph(cell)
+    query = "SELECT ?g ?issued WHERE { GRAPH ?g { ?g a cg:Article OPTIONAL { ?g dcterms:issued ?issued } } }"
+    for graph, issued in store.select_values(SPARQL_PREFIXES + query):
         if graph is not None:
             info.kinds[graph] = "news"
             if issued is not None or graph not in info.published:
@@ -189,26 +193,45 @@ def read_facts(plan: Plan, predicates: Sequence[str]) -> Iterator[tuple[int, str
             {{ SELECT ?ev ?g ?p WHERE {{ GRAPH ?g {{ ?ev rdf:predicate ?p }} }} }}
             {{ SELECT ?ev ?g ?o WHERE {{ GRAPH ?g {{ ?ev rdf:object ?o }} }} }}
             OPTIONAL {{ SELECT ?ev ?g ?c WHERE {{ GRAPH ?g {{ ?ev cg:confidence ?c }} }} }} }} }} }}"""
-    entity, graph = plan.entity, plan.graph
-    for p, s, o, g, c in plan.rows(query):
+    rows = plan.rows(query)
+    if plan.coded:  # the joins kept only facts between entities, in known graphs
+        entities, graphs = plan.entities, plan.graphs
+        for p, s, o, g, c in rows:
+            yield int(p), entities[int(s)], entities[int(o)], graphs[int(g)], c  # type: ignore[arg-type]
+        return
+    entity, graph = plan.known_entity, plan.known_graph
+    for p, s, o, g, c in rows:
         subject, obj, where = entity(s), entity(o), graph(g)
         if p is not None and subject is not None and obj is not None and where is not None:
             yield int(p), subject, obj, where, c
 
 
 def read_provisions(plan: Plan) -> Iterator[tuple[str, str, str, str | None, str | None, str | None]]:
-    """``(graph, provider, provided input, share, year, source row)`` of every market-share provision."""
-    query = f"""SELECT {plan.out("g")} {plan.out("a")} {plan.out("b")} ?share ?year ?row WHERE {{
-        {{ SELECT ?g ?a ?b ?share ?year ?row WHERE {{ GRAPH ?g {{
-            ?prov a cg:Provision ; cg:provider ?a ; cg:provided ?b .
-            OPTIONAL {{ ?prov cg:marketShare ?share }} OPTIONAL {{ ?prov cg:year ?year }}
-            OPTIONAL {{ ?prov cg:sourceRow ?row }}
-            OPTIONAL {{ ?ev rdf:subject ?prov ; cg:sourceRow ?row }} }} }} }}
-        {plan.entity_table("a")} {plan.entity_table("b")} {plan.graph_table()} }}"""
-    for g, a, b, share, year, row in plan.rows(query):
-        where, provider, item = plan.graph(g), plan.entity(a), plan.entity(b)
-        if where is not None and provider is not None and item is not None:
-            yield where, provider, item, share, year, row
+    """``(graph, provider, provided input, share, year, source row)`` of every market-share provision.
+
+    The row is the provision's own ``cg:sourceRow``, else that of the evidence
+    about it in its graph (how the ETO importer records it).
+    """
+    query = """SELECT ?g ?prov ?a ?b ?share ?year ?row WHERE {
+        { SELECT ?g ?prov WHERE { GRAPH ?g { ?prov a cg:Provision } } }
+        { SELECT ?g ?prov ?a WHERE { GRAPH ?g { ?prov cg:provider ?a } } }
+        { SELECT ?g ?prov ?b WHERE { GRAPH ?g { ?prov cg:provided ?b } } }
+        OPTIONAL { SELECT ?g ?prov ?share WHERE { GRAPH ?g { ?prov cg:marketShare ?share } } }
+        OPTIONAL { SELECT ?g ?prov ?year WHERE { GRAPH ?g { ?prov cg:year ?year } } }
+        OPTIONAL { SELECT ?g ?prov ?row WHERE { GRAPH ?g { ?prov cg:sourceRow ?row } } } }"""
+    found = list(plan.store.select_values(SPARQL_PREFIXES + query))
+    rows: dict[tuple[str | None, str | None], list[str | None]] = {}
+    if any(row is None for *_, row in found):
+        # a separate query: Oxigraph joins an OPTIONAL evidence pattern against all the evidence
+        query = "SELECT ?g ?prov ?row WHERE { GRAPH ?g { ?ev cg:sourceRow ?row ; rdf:subject ?prov } }"
+        for g, prov, row in plan.store.select_values(SPARQL_PREFIXES + query):
+            rows.setdefault((g, prov), []).append(row)
+    for g, prov, a, b, share, year, row in found:
+        where, provider, item = plan.known_graph(g), plan.known_entity(a), plan.known_entity(b)
+        if where is None or provider is None or item is None:
+            continue
+        for source_row in [row] if row is not None else rows.get((g, prov), [None]):
+            yield where, provider, item, share, year, source_row
 
 
 def read_sanctions(

@@ -10,6 +10,9 @@ in worker processes it can kill.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import functools
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -83,6 +86,30 @@ def _query(
         raise StoreError(f"query failed: {exc}") from exc
 
 
+#: bytes of serialised results past which a query is worth handing freed memory back for
+_BIG_RESULT = 4 << 20
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc
+        return None
+
+
+def _release_heap() -> None:
+    """Return memory the engine freed to the OS.
+
+    glibc keeps freed blocks for reuse by malloc, which Python objects mostly
+    do not use; without this, the hash tables of a big join stay in the
+    process's resident memory while the caller builds from the rows.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 class OxigraphStore(Store):
     """A pyoxigraph ``Store``, on disk (``path``) or in memory (``path=None``)."""
 
@@ -132,6 +159,9 @@ class OxigraphStore(Store):
             data = result.serialize(format=ox.QueryResultsFormat.TSV) or b""
         except OSError as exc:
             raise StoreError(f"query failed: {exc}") from exc
+        del result  # the engine's working memory goes before the rows are read
+        if len(data) > _BIG_RESULT:
+            _release_heap()
         yield from tsv_rows(data)
 
     def graph_names(self) -> list[URIRef]:

@@ -342,4 +342,11 @@ def tsv_rows(data: bytes) -> Iterator[tuple[str | None, ...]]:
     if next(lines, None) is None:
         return
     for line in lines:
-        yield tuple(plain_value(cell) for cell in line.rstrip("\r\n").split("\t"))
+        line = line.rstrip("\r\n")
+        cells = line.split("\t")
+        if '"' in line or "<" in line:
+            yield tuple(plain_value(cell) for cell in cells)
+        elif "" in cells:
+            yield tuple(cell or None for cell in cells)
+        else:  # numbers, booleans, blank nodes: already plain (the common case of bulk reads by position)
+            yield tuple(cells)

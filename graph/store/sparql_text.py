@@ -234,6 +234,9 @@ def has_dataset_clause(text: str) -> bool:
     >>> has_dataset_clause("SELECT ?from { ?from ?p 'FROM' }")
     False
     """
+    upper = text.upper()
+    if "FROM" not in upper and "\\U" not in upper:
+        return False  # no FROM keyword anywhere, escaped or not: skip tokenizing (bulk queries run to megabytes)
     return "FROM" in _keywords(text)
 
 
