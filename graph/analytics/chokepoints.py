@@ -33,7 +33,7 @@ import networkx as nx
 from graph.analytics.centrality import betweenness
 from graph.analytics.paths import neighbours, shortest_path
 from graph.analytics.project import LAYERS, PROVIDES, find_node, resolve_layers
-from graph.analytics.results import DependencyPath, EntityRef, Result, entity_ref, load_path_evidence, path_from_nodes
+from graph.analytics.results import DependencyPath, EntityRef, Result, entity_ref, path_from_nodes
 from graph.errors import InvalidParameter
 
 __all__ = [
@@ -191,12 +191,8 @@ def target_chokepoints(
     upstream_nodes = [m for m in U if m not in (_ROOT, node)]
     ranked = sorted(upstream_nodes, key=lambda m: (-share(m), G.nodes[m].get("label", m).casefold()))
 
-    shown = dict.fromkeys([*chain, *ranked[:top]])
-    routes = {m: shortest_path(succ, pred, m, node, len(U)) or [m, node] for m in shown}
-    load_path_evidence(G, routes.values())
-
     def point(member: str) -> Chokepoint:
-        hops = routes[member]
+        hops = shortest_path(succ, pred, member, node, len(U)) or [member, node]
         return Chokepoint(
             entity_ref(G, member),
             round(share(member), 6),

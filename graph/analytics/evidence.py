@@ -8,9 +8,11 @@ the evidence of its facts on first use. Functions that build many paths call
 :func:`load_evidence` first, so all their edges are read with a few queries
 instead of one each.
 
-The store is held weakly (the projection cache is keyed by the store); if it
-is gone, or was changed since, an edge shows what the projection knows (graph,
-source, confidence, article and date) without sentences.
+The store is held weakly (the projection cache is keyed by the store) and must
+still be open when evidence is read: answers shown after their store closes
+call :meth:`graph.analytics.results.Result.load_evidence` first. If the store
+changed since the projection, an edge whose evidence is gone shows what the
+projection knew (graph, source, confidence, article and date).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any, overload
 
 from graph.analytics.results import EdgeEvidence
 from graph.analytics.tables import kind_of
+from graph.errors import StoreError
 from graph.ids import is_article_iri
 from graph.store import Store
 
@@ -149,7 +152,8 @@ class LazyEvidence(Sequence[EdgeEvidence]):
             return tuple(self) == tuple(other)
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        return hash(tuple(self))
 
     def __repr__(self) -> str:
         state = f"{len(self._items)} loaded" if self._items is not None else "not loaded"
@@ -174,10 +178,14 @@ def load_evidence(edges: Iterable[Any]) -> None:
             pending[item._source].append(item)
     for source, items in pending.items():
         store = source.store
+        if store is None or store.closed:
+            raise StoreError(
+                "the store this projection was read from is closed: read the evidence an answer shows "
+                "(Result.load_evidence()) before closing it"
+            )
         facts = list(dict.fromkeys((g, e.subject, e.predicate, e.object) for e in items for g in e.graphs))
         found: dict[tuple[str, str, str, str], list[EdgeEvidence]] = defaultdict(list)
-        if store is not None:
-            _read(store, source, facts, found)
+        _read(store, source, facts, found)
         for item in items:
             item._settle(found)
 

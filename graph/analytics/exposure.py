@@ -31,7 +31,7 @@ import networkx as nx
 
 from graph.analytics.paths import bfs_tree, chain_to, neighbours
 from graph.analytics.project import LAYERS, find_node, is_sanction, resolve_layers
-from graph.analytics.results import DependencyPath, EntityRef, Result, entity_ref, load_path_evidence, path_from_nodes
+from graph.analytics.results import DependencyPath, EntityRef, Result, entity_ref, path_from_nodes
 from graph.errors import InvalidParameter
 
 __all__ = [
@@ -174,7 +174,7 @@ def sanction_exposure(
     touches = _touches(G)
     up_dist, up_parent = bfs_tree(neighbours(G, chosen, reverse=True), node, hops)
     down_dist, down_parent = bfs_tree(neighbours(G, chosen), node, hops)
-    reached: list[tuple[str, str, str, str, int, list[str]]] = []
+    found: list[Exposure] = []
     seen: set[tuple[str, str, str]] = set()
     for relation, dist, parent in (("upstream", up_dist, up_parent), ("downstream", down_dist, down_parent)):
         for touched, distance in dist.items():
@@ -186,19 +186,16 @@ def sanction_exposure(
                 seen.add((sanction, role, touched))
                 chain = chain_to(parent, touched)  # touched ... entity
                 nodes = [sanction, *chain] if relation == "upstream" or distance == 0 else [*reversed(chain), sanction]
-                reached.append((sanction, role, touched, "self" if distance == 0 else relation, distance, nodes))
-    load_path_evidence(G, (nodes for *_, nodes in reached))
-    found = [
-        Exposure(
-            sanction=entity_ref(G, sanction),
-            role=role,
-            touched=entity_ref(G, touched),
-            relation=relation,
-            distance=distance,
-            path=path_from_nodes(G, nodes, walk_layers),
-        )
-        for sanction, role, touched, relation, distance, nodes in reached
-    ]
+                found.append(
+                    Exposure(
+                        sanction=entity_ref(G, sanction),
+                        role=role,
+                        touched=entity_ref(G, touched),
+                        relation="self" if distance == 0 else relation,
+                        distance=distance,
+                        path=path_from_nodes(G, nodes, walk_layers),
+                    )
+                )
     found.sort(key=lambda e: (e.distance, e.sanction.label.casefold(), e.touched.label.casefold(), e.relation))
     order: dict[str, None] = {}
     for item in found:
@@ -240,15 +237,16 @@ def sanction_reach(
     info = sanction_info(G, node)
     exempt = {e.iri for e in info.exempts}
     walk_layers = chosen | {"sanction"}
+    direct: list[Reached] = []
     roles: dict[str, str] = {}
     for _, touched, key in sorted(G.out_edges(node, keys=True), key=lambda e: (e[2], e[1])):
         if key in TOUCH_ROLES and touched not in roles:
             roles[touched] = key
-    load_path_evidence(G, ([node, touched] for touched in roles))
-    direct = [
-        Reached(entity_ref(G, touched), key, 0, touched in exempt, path_from_nodes(G, [node, touched], walk_layers))
-        for touched, key in roles.items()
-    ]
+            direct.append(
+                Reached(
+                    entity_ref(G, touched), key, 0, touched in exempt, path_from_nodes(G, [node, touched], walk_layers)
+                )
+            )
     # one BFS from all directly touched entities at once: each entity reached the shortest way
     distance: dict[str, int] = {t: 0 for t in roles}
     parent: dict[str, str] = {}
@@ -263,18 +261,20 @@ def sanction_reach(
                     parent[other] = current
                     nxt.append(other)
         frontier = nxt
-    chains = {other: list(reversed(chain_to(parent, other))) for other, dist in distance.items() if dist}
-    load_path_evidence(G, ([node, *chain] for chain in chains.values()))
-    indirect = [
-        Reached(
-            entity_ref(G, other),
-            roles[chain[0]],
-            distance[other],
-            other in exempt,
-            path_from_nodes(G, [node, *chain], walk_layers),
+    indirect = []
+    for other, dist in distance.items():
+        if dist == 0:
+            continue
+        chain = list(reversed(chain_to(parent, other)))
+        indirect.append(
+            Reached(
+                entity_ref(G, other),
+                roles[chain[0]],
+                dist,
+                other in exempt,
+                path_from_nodes(G, [node, *chain], walk_layers),
+            )
         )
-        for other, chain in chains.items()
-    ]
     indirect.sort(key=lambda r: (r.distance, r.entity.label.casefold()))
     return SanctionReach(
         sanction=info,

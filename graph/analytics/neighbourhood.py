@@ -26,7 +26,7 @@ import networkx as nx
 
 from graph.analytics.paths import bfs_tree, chain_to, neighbours
 from graph.analytics.project import LAYERS, find_node, resolve_layers
-from graph.analytics.results import DependencyPath, EntityRef, Result, entity_ref, load_path_evidence, path_from_nodes
+from graph.analytics.results import DependencyPath, EntityRef, Result, entity_ref, path_from_nodes
 from graph.errors import InvalidParameter
 
 __all__ = ["Group", "Neighbour", "Neighbourhood", "downstream", "upstream"]
@@ -70,19 +70,14 @@ def _walk(G: nx.MultiDiGraph, entity: str, depth: int, layers: Iterable[str] | N
     start = find_node(G, entity)
     step = neighbours(G, chosen, reverse=direction == "upstream")
     distance, parent = bfs_tree(step, start, depth)
-    chains = {}
+    members = []
     for node in sorted(distance, key=lambda n: (distance[n], G.nodes[n].get("label", n).casefold(), n)):
         if node == start:
             continue
         chain = chain_to(parent, node)
         if direction == "downstream":
             chain.reverse()
-        chains[node] = chain
-    load_path_evidence(G, chains.values())
-    members = [
-        Neighbour(entity_ref(G, node), distance[node], path_from_nodes(G, chain, chosen))
-        for node, chain in chains.items()
-    ]
+        members.append(Neighbour(entity_ref(G, node), distance[node], path_from_nodes(G, chain, chosen)))
 
     by_type: dict[str, set[str]] = defaultdict(set)
     by_country: dict[str, set[str]] = defaultdict(set)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from graph.analytics.project import LAYERS, find_node, resolve_layers
-from graph.analytics.results import DependencyPath, EntityRef, Result, entity_ref, load_path_evidence, path_from_nodes
+from graph.analytics.results import DependencyPath, EntityRef, Result, entity_ref, path_from_nodes
 from graph.errors import InvalidParameter
 
 __all__ = ["PathsResult", "bfs_tree", "chain_to", "dependency_paths", "neighbours", "shortest_path", "simple_paths"]
@@ -268,9 +268,8 @@ def dependency_paths(
     succ, pred = neighbours(G, chosen), neighbours(G, chosen, reverse=True)
     # look a little further than k so that among equally short paths the most confident win
     nodes = simple_paths(succ, pred, src, dst, k + min(k, 10), max_hops, score)
-    # rank before building: only the k kept paths have their evidence read from the store
+    # rank the node lists (as the paths would rank: length, weakest hop, nodes) and build only k
     best = sorted(nodes, key=lambda p: (len(p) - 1, -score(tuple(p)), tuple(p)))[:k]
-    load_path_evidence(G, best)
     paths = [path_from_nodes(G, p, chosen) for p in best]
     nearest = None
     a, b = entity_ref(G, src), entity_ref(G, dst)

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import networkx as nx
 
@@ -41,15 +41,48 @@ class Result:
     """Mixin: ``to_dict()`` turns a frozen dataclass answer into plain JSON data."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The answer as JSON-serialisable dicts, lists, strings and numbers."""
-        data = dataclasses.asdict(self)  # type: ignore[call-overload]
-        return _jsonable(data)  # type: ignore[no-any-return]
+        """The answer as JSON-serialisable dicts, lists, strings and numbers (evidence read first)."""
+        return _jsonable(self.load_evidence())  # type: ignore[no-any-return]
+
+    def load_evidence(self) -> Self:
+        """Read now, for the whole answer at once, the evidence its hops show; returns the answer.
+
+        Hops read their edges' sentences and rows from the store when first
+        shown (see :mod:`graph.analytics.evidence`); call this while the store
+        is still open when the answer is shown after it is closed.
+        """
+        from graph.analytics.evidence import LazyEvidence, load_evidence
+
+        pending: list[LazyEvidence] = []
+
+        def collect(item: object) -> None:
+            if isinstance(item, LazyEvidence) and not item.loaded:
+                pending.append(item)
+
+        _walk(self, collect)
+        load_evidence(pending)
+        return self
+
+
+def _walk(value: Any, visit: Callable[[object], None]) -> None:
+    visit(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            _walk(getattr(value, field.name), visit)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _walk(item, visit)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _walk(item, visit)
 
 
 def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: _jsonable(getattr(value, field.name)) for field in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k) if not isinstance(k, tuple) else "|".join(map(str, k)): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, Sequence | set | frozenset) and not isinstance(value, str | bytes):
         return [_jsonable(v) for v in value]
     return value
 
@@ -87,7 +120,8 @@ class HopEdge(Result):
     label: str  # how the edge reads from upstream to downstream ("supplies to", "home of")
     layer: str  # "supply", "structure" or "sanction"
     confidence: float
-    evidence: tuple[EdgeEvidence, ...]
+    #: most confident first; read from the store when first shown (see :mod:`graph.analytics.evidence`)
+    evidence: Sequence[EdgeEvidence]
     share: float | None = None  # market share in percent, for provisions
 
 
@@ -151,7 +185,7 @@ def _hop_edges(G: nx.MultiDiGraph, u: str, v: str, layers: frozenset[str] | None
                 label=data["label"],
                 layer=data["layer"],
                 confidence=data["confidence"],
-                evidence=tuple(data["evidence"]),
+                evidence=data["evidence"],
                 share=data.get("share"),
             )
         )
@@ -169,8 +203,9 @@ def load_path_evidence(G: nx.MultiDiGraph, paths: Iterable[Sequence[str]]) -> No
     """Read the evidence of every edge between consecutive nodes of ``paths`` at once.
 
     The projection reads sentences and rows from the store only for the edges
-    an answer shows (see :mod:`graph.analytics.evidence`); building many paths
-    goes faster when their edges are read together first.
+    an answer shows (see :mod:`graph.analytics.evidence`), one edge at a time
+    when it is first shown; call this before showing many paths of a remote
+    store, which is then asked in batches.
     """
     from graph.analytics.evidence import load_evidence
 
@@ -187,7 +222,6 @@ def load_path_evidence(G: nx.MultiDiGraph, paths: Iterable[Sequence[str]]) -> No
 
 def path_from_nodes(G: nx.MultiDiGraph, nodes: list[str], layers: frozenset[str] | None = None) -> DependencyPath:
     """A :class:`DependencyPath` with evidence for a list of consecutive nodes."""
-    load_path_evidence(G, [nodes])
     hops = tuple(hop_between(G, u, v, layers) for u, v in itertools.pairwise(nodes))
     confidence = min((max((e.confidence for e in h.edges), default=0.0) for h in hops), default=1.0)
     return DependencyPath(hops=hops, length=len(hops), confidence=confidence)

@@ -46,16 +46,7 @@ from rdflib import URIRef
 
 from graph.analytics.paths import Neighbours, chain_to, neighbours
 from graph.analytics.project import LAYERS, find_node, is_sanction, resolve_layers
-from graph.analytics.results import (
-    DependencyPath,
-    EntityRef,
-    Hop,
-    Result,
-    entity_ref,
-    hop_between,
-    load_path_evidence,
-    path_from_nodes,
-)
+from graph.analytics.results import DependencyPath, EntityRef, Hop, Result, entity_ref, hop_between, path_from_nodes
 from graph.errors import InvalidParameter
 from graph.ontology import CG_NAMESPACE, class_ancestors
 
@@ -344,15 +335,6 @@ def what_if(
     focus = [find_node(G, e) for e in entities or ()]
     listed = sorted(
         cuts, key=lambda e: (G.nodes[e[0]].get("label", e[0]).casefold(), G.nodes[e[1]].get("label", e[1]).casefold())
-    )
-    shown = [*lost_all, *lost_some, *focus]
-    load_path_evidence(
-        G,
-        [
-            *(chain_to(parent_before, n)[::-1] for n in shown if n in before),
-            *(chain_to(parent_after, n)[::-1] for n in shown if n in after),
-            *listed[:MAX_LISTED_CUTS],
-        ],
     )
     return ScenarioResult(
         input_class=input_class,

@@ -144,6 +144,7 @@ def paths(
     """Dependency paths from SOURCE (upstream) to TARGET, with the evidence of every hop."""
     with _analysis(store, backend, as_of, min_confidence, source_kind) as ctx:
         result = dependency_paths(ctx.G, ctx.resolve(source), ctx.resolve(target), k=k, max_hops=max_hops, layers=layer)
+        result.load_evidence()  # sentences are read from the store, which closes below
     if as_json:
         print_json(result.to_dict())
         return
@@ -168,7 +169,7 @@ def _neighbourhood(
 ) -> None:
     walk = upstream if direction == "upstream" else downstream
     with _analysis(store, backend, as_of, min_confidence, source_kind) as ctx:
-        result = walk(ctx.G, ctx.resolve(entity), depth=depth, layers=layer)
+        result = walk(ctx.G, ctx.resolve(entity), depth=depth, layers=layer).load_evidence()
     if as_json:
         print_json(result.to_dict())
         return
@@ -257,7 +258,7 @@ def chokepoints(
                 n: str(ctx.G.nodes[n].get("label", n)) for r in ranking.ranking for n, _ in r.providers if n in ctx.G
             }
         else:
-            result = target_chokepoints(ctx.G, ctx.resolve(target), layers=layer, top=top)
+            result = target_chokepoints(ctx.G, ctx.resolve(target), layers=layer, top=top).load_evidence()
     if target is None:
         if as_json:
             print_json(ranking.to_dict())
@@ -327,9 +328,11 @@ def exposure(
         raise InvalidParameter("give an entity or --sanction, not both")
     with _analysis(store, backend, as_of, min_confidence, source_kind) as ctx:
         if sanction is not None:
-            reach = sanction_reach(ctx.G, ctx.resolve(sanction), hops=hops, layers=layer)
+            reach = sanction_reach(ctx.G, ctx.resolve(sanction), hops=hops, layers=layer).load_evidence()
         else:
-            result = sanction_exposure(ctx.G, ctx.resolve(entity or ""), hops=hops, layers=layer, statuses=status)
+            result = sanction_exposure(
+                ctx.G, ctx.resolve(entity or ""), hops=hops, layers=layer, statuses=status
+            ).load_evidence()
     if sanction is not None:
         if as_json:
             print_json(reach.to_dict())
@@ -409,7 +412,7 @@ def whatif(
             input_class=input_class,
             entities=[ctx.resolve(e) for e in focus or ()],
             layers=layer,
-        )
+        ).load_evidence()
     if as_json:
         print_json(result.to_dict())
         return

@@ -136,6 +136,11 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store's resources."""
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (reads fail from then on)."""
+        return False
+
     def __enter__(self) -> Store:
         return self
 

@@ -309,6 +309,10 @@ class OxigraphStore(Store):
         # dropping the last reference releases RocksDB's lock
         self._store = None  # type: ignore[assignment]
 
+    @property
+    def closed(self) -> bool:
+        return self._store is None
+
     def __repr__(self) -> str:
         where = self.path if self.path is not None else "memory"
         return f"<{type(self).__name__} {where} pid={os.getpid()}>"

@@ -317,5 +317,9 @@ class RemoteStore(Store):
     def close(self) -> None:
         self._client.close()
 
+    @property
+    def closed(self) -> bool:
+        return self._client.is_closed
+
     def __repr__(self) -> str:
         return f"<RemoteStore {self.query_url} ({self.flavour})>"
