@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from graph.analytics import betweenness, centrality_rankings, pagerank, projection
@@ -54,3 +55,15 @@ def test_bad_arguments(G):
         centrality_rankings(G, types=["Spaceship"])
     with pytest.raises(InvalidParameter):
         centrality_rankings(G, top=0)
+
+
+@pytest.mark.parametrize("k", [1, 7, 40])
+def test_sampled_betweenness_matches_networkx(k):
+    from graph.analytics.centrality import _sampled_betweenness
+
+    D = nx.gnp_random_graph(60, 0.08, seed=3, directed=True)
+    D = nx.relabel_nodes(D, {n: f"n{n}" for n in D})
+    mine = _sampled_betweenness(D, k, seed=5)
+    reference = nx.betweenness_centrality(D, k=k, seed=5)
+    assert mine.keys() == reference.keys()
+    assert all(mine[n] == reference[n] or (mine[n] != mine[n] and reference[n] != reference[n]) for n in mine)
