@@ -126,11 +126,12 @@ def _targets(results: dict[str, Any]) -> list[str]:
         largest = sizes[max(sizes, key=int)]
         cause = (
             f"CPU per article: extraction {largest['extract_cpu_ms_per_article']} ms; end to end "
-            f"{largest['batch_cpu_ms_per_article']} ms in the batch path (bulk writes) and "
-            f"{largest['sequential_cpu_ms_per_article']} ms one by one (transactional writes: "
-            f"{largest['write_cpu_ms_per_article']} ms for {largest['triples_per_article']} triples, each fact "
-            "carrying an evidence node of ~11 triples). The store write, not extraction, dominates; "
-            "wall time also depends on how much of the 2 shared cores the run got (see Machine)"
+            f"{largest['batch_cpu_ms_per_article']} ms in the batch path and "
+            f"{largest['sequential_cpu_ms_per_article']} ms one by one: the store write is "
+            f"{largest['write_cpu_ms_per_article']} ms for {largest['triples_per_article']} triples (each fact "
+            "carries an evidence node of ~11 triples; one RocksDB transaction per article, compaction "
+            "included). The write, not extraction, is the bottleneck; the batch path overlaps the two on 2 "
+            "cores, so wall time depends on how much of the shared machine the run got (see Machine)"
         )
         rate = largest["ingest_per_s"]
         rows.append(
@@ -212,8 +213,9 @@ def _stores(figures: dict[str, Any], plot: str | None) -> list[str]:
             [
                 size,
                 load(emb),
+                emb.get("optimize_s"),
                 emb.get("load_peak_rss_mb"),
-                emb.get("disk_mb"),
+                f"{_fmt(emb.get('loaded_disk_mb'))} / {_fmt(emb.get('disk_mb'))}",
                 load(rdf),
                 rdf.get("load_peak_rss_mb"),
                 _fmt(rdf.get("load_s") / emb["load_s"]) + "x" if rdf.get("load_s") and emb.get("load_s") else "–",
@@ -230,8 +232,9 @@ def _stores(figures: dict[str, Any], plot: str | None) -> list[str]:
             [
                 "size",
                 "embedded load",
+                "then compaction s",
                 "peak RSS MB",
-                "disk MB",
+                "disk MB: loaded / compacted",
                 "rdflib load",
                 "peak RSS MB",
                 "rdflib / embedded",
@@ -245,9 +248,13 @@ def _stores(figures: dict[str, Any], plot: str | None) -> list[str]:
     ]
     out += _rdflib_projection(figures)
     out += [
-        "The embedded load is `EmbeddedStore.load()` (Oxigraph's parallel bulk loader). The remote upload is "
-        f"`RemoteStore.load()`: N-Quads parsed in the client and sent with Graph Store Protocol `POST`s of at most "
-        f"`remote_batch_triples` triples per request (here {_batch(figures)}), one named graph per request.",
+        "The embedded load is `EmbeddedStore.load()` (Oxigraph's parallel bulk loader), followed by "
+        "`optimize()` (RocksDB compaction, as after an import); the queries run on the compacted store. The "
+        "remote upload is `RemoteStore.load()`: the file parsed in the client and sent to the Graph Store "
+        f"Protocol endpoint in requests of at most `remote_batch_triples` quads (here {_batch(figures)}), as "
+        "N-Quads batches across graphs since `oxigraph serve` takes them (other servers get one `POST` per "
+        "named graph and batch); every request is a transaction on the server, which is why its store is "
+        "bigger on disk until RocksDB compacts it.",
         "",
     ]
     if plot:
@@ -299,19 +306,23 @@ def _rdflib_projection(figures: dict[str, Any]) -> list[str]:
         (row["dataset"]["quads"], row["rdflib"]) for _, row in _size_rows(figures) if "load_s" in row.get("rdflib", {})
     ]
     skipped = [
-        (size, row["dataset"]["quads"]) for size, row in _size_rows(figures) if "skipped" in row.get("rdflib", {})
+        (size, row["dataset"]["quads"], row.get("embedded", {}).get("peak_rss_mb"))
+        for size, row in _size_rows(figures)
+        if "skipped" in row.get("rdflib", {})
     ]
     if not measured or not skipped:
         return []
     quads, rdf = measured[-1]
     lines = []
-    for size, target in skipped:
+    for size, target, embedded_mb in skipped:
         scale = target / quads
         lines.append(
             f"rdflib was not run at {size}: from its {quads:,}-quad run, loading {target:,} quads would take about "
             f"{rdf['load_s'] * scale / 60:.0f} min and {rdf['peak_rss_mb'] * scale / 1024:.0f} GiB of RSS "
-            "(linear projection; every triple is several Python objects in nested dicts), against the "
-            "machine's 24 GiB, before any query runs."
+            "(linear projection; every triple is several Python objects in nested dicts, and dict resizing "
+            "peaks above that) before any query runs: most of this 24 GiB machine, which other jobs share, "
+            "so it was not risked (the kernel's OOM killer picks the biggest process, maybe someone else's)."
+            + (f" The embedded store's peak at {size} was {embedded_mb / 1024:.1f} GiB." if embedded_mb else "")
         )
     return [*lines, ""]
 
@@ -408,11 +419,11 @@ def _corpus(figures: dict[str, Any], plot: str | None) -> list[str]:
         "technologies, process nodes): supply, manufacturing, headquarters, subsidiary and sanction statements "
         "among filler sentences, in the proportions of the seed articles. *Extraction* times "
         "`extractor.extract` alone; *end to end* is `KnowledgeGraph.ingest_articles` (what `chipgraph ingest` "
-        "and `build` use: new articles bulk-written 256 at a time, each marked ingested only once its graph is "
-        "complete, the writes overlapping the next extractions) into a fresh embedded store, and *one by one* "
-        "calls `ingest_article` per article (what the API does per request: one atomic transaction each); "
-        "each run in its own process. CPU milliseconds count all threads and are immune to other load on the "
-        "machine; wall times are not.",
+        "and `build` use: each article's graph written in one transaction by a writer thread while the next "
+        "article is extracted) into a fresh embedded store, and *one by one* calls `ingest_article` per "
+        "article (what the API does per request); each run in its own process. CPU milliseconds count all "
+        "threads (RocksDB's compaction included) and are immune to other load on the machine; wall times "
+        "are not.",
         "",
         *_table(
             [
@@ -569,8 +580,8 @@ def write_plots(results: dict[str, Any], folder: Path) -> dict[str, str]:
         fig, ax = plt.subplots(figsize=(6, 4.2))
         for key, label, colour in (
             ("extract_s", "extraction alone", "tab:orange"),
-            ("ingest_s", "end to end (batch)", "tab:blue"),
-            ("sequential_s", "end to end (one by one)", "tab:purple"),
+            ("ingest_s", "end to end (ingest_articles)", "tab:blue"),
+            ("sequential_s", "end to end, one by one", "tab:purple"),
         ):
             ax.plot(xs, [co["sizes"][n][key] for n in sizes], marker="o", label=label, color=colour)
         ax.plot(xs, [n / 50 for n in xs], linestyle="--", color="grey", label="50 articles/s target")

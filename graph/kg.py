@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,8 +31,7 @@ from graph.records import Article, Extraction
 from graph.settings import Settings
 from graph.store import Store, open_store
 from graph.store.sparql_text import check_update_allowed
-from graph.store.terms import Term, to_ntriples
-from graph.vocab import CG
+from graph.store.terms import Term
 
 __all__ = ["IngestResult", "KnowledgeGraph"]
 
@@ -50,17 +49,6 @@ class IngestResult:
     sanctions: int = 0
     error: str | None = None
     extraction: Extraction | None = field(default=None, repr=False, compare=False)
-
-
-@dataclass
-class _WriteGroup:
-    """Articles handled together by :meth:`KnowledgeGraph.ingest_articles`: results in order, writes."""
-
-    results: list[IngestResult] = field(default_factory=list)
-    graphs: set[URIRef] = field(default_factory=set)
-    replace: list[tuple[URIRef, list[Any]]] = field(default_factory=list)
-    new: dict[URIRef, list[Any]] = field(default_factory=dict)
-    markers: list[tuple[URIRef, URIRef, Literal]] = field(default_factory=list)
 
 
 class KnowledgeGraph:
@@ -210,28 +198,18 @@ class KnowledgeGraph:
         force: bool = False,
         progress: Callable[[IngestResult], None] | None = None,
     ) -> list[IngestResult]:
-        """Ingest many articles, with the outcome of :meth:`ingest_article` for each, in order.
+        """Ingest many articles, each exactly as :meth:`ingest_article` would, in order.
 
-        Two things make a batch cheaper than one call per article. The store
-        writes run in a writer thread, overlapping the extraction of the next
-        articles (the engines write without holding the GIL). And where the
-        store has a bulk path (the embedded and memory stores), articles new to
-        the store are written :data:`BULK_ARTICLES` at a time with it, several
-        times cheaper per triple than a transaction; each article's
-        ``cg:sha256`` (what marks it as ingested) is added afterwards in one
-        transaction, so an interrupted batch leaves graphs that the next run
-        sees as not ingested and replaces. Changed articles are replaced
-        atomically, one write each, as always. Readers may see a bulk-written
-        batch before it is complete.
-
+        The store write of one article overlaps the extraction of the next: the
+        engines write without holding the GIL, so on two cores a batch costs
+        about max(extraction, write) per article instead of their sum. Every
+        article's graph is still replaced in one atomic write, one at a time.
         An :class:`IngestResult` among the articles (a file that could not be
         read) is passed through in its place. ``progress`` is called once per
         article after its write. Listeners are told once, after the batch.
         """
-        bulk = self.store.supports_bulk_writes
         results: list[IngestResult] = []
-        group = _WriteGroup()
-        in_flight: tuple[Future[None], _WriteGroup] | None = None
+        in_flight: tuple[Future[None], IngestResult] | None = None
 
         def settle() -> None:
             nonlocal in_flight
@@ -239,68 +217,36 @@ class KnowledgeGraph:
                 future, done = in_flight
                 in_flight = None
                 future.result()  # a failed write raises here, before anything later is reported
-                for result in done.results:
-                    results.append(result)
-                    if progress is not None:
-                        progress(result)
+                report(done)
 
-        def submit(writer: ThreadPoolExecutor) -> None:
-            nonlocal group, in_flight
-            settle()
-            if group.results:
-                in_flight = (writer.submit(self._write_group, group), group)
-                group = _WriteGroup()
+        def report(result: IngestResult) -> None:
+            results.append(result)
+            if progress is not None:
+                progress(result)
 
-        with self._write_lock, ThreadPoolExecutor(1, thread_name_prefix="chipgraph-write") as writer:
-            try:
-                for item in articles:
-                    if isinstance(item, IngestResult):
-                        group.results.append(item)
-                        continue
-                    iri = item.iri
-                    if iri in group.graphs or (in_flight is not None and iri in in_flight[1].graphs):
-                        submit(writer)  # the same article again: read its stored version after the write
+        try:
+            with self._write_lock, ThreadPoolExecutor(1, thread_name_prefix="chipgraph-write") as writer:
+                try:
+                    for item in articles:
+                        if isinstance(item, IngestResult):
+                            settle()
+                            report(item)
+                            continue
+                        if in_flight is not None and in_flight[1].iri == str(item.iri):
+                            settle()  # the same article twice: read its stored version after the write
+                        result, triples = self._prepare(item, force=force)
                         settle()
-                    result, triples = self._prepare(item, force=force)
-                    group.results.append(result)
-                    if triples is not None:
-                        if bulk and result.status == "added" and not self.store.has_graph(iri):
-                            marker = (iri, CG.sha256, Literal(item.sha256))
-                            group.new[iri] = [t for t in triples if t != marker]
-                            group.markers.append(marker)
+                        if triples is None:
+                            report(result)
                         else:
-                            group.replace.append((iri, triples))
-                        group.graphs.add(iri)
-                    if len(group.graphs) >= (self.BULK_ARTICLES if bulk else 1):
-                        submit(writer)
-                submit(writer)
-                settle()
-            except BaseException:
-                # keep what was prepared before the failure, then let the error through
-                with suppress(Exception):
-                    submit(writer)
+                            in_flight = (writer.submit(self.store.replace_graph, item.iri, triples), result)
                     settle()
-                raise
-            finally:
-                if in_flight is not None:
-                    wait([in_flight[0]])
-                self._notify()
+                finally:
+                    if in_flight is not None:  # an error elsewhere: let the write in flight finish
+                        wait([in_flight[0]])
+        finally:
+            self._notify()
         return results
-
-    #: new articles per bulk write in :meth:`ingest_articles`: bigger batches amortise the bulk
-    #: loader's sorting and file ingestion (measured: 64 saves ~8% CPU over transactions, 256 ~30%)
-    BULK_ARTICLES = 256
-
-    def _write_group(self, group: _WriteGroup) -> None:
-        for iri, triples in group.replace:
-            self.store.replace_graph(iri, triples)
-        if group.new:
-            self.store.bulk_add_graphs(group.new)
-            markers = " ".join(
-                f"GRAPH {to_ntriples(s)} {{ {to_ntriples(s)} {to_ntriples(p)} {to_ntriples(o)} }}"
-                for s, p, o in group.markers
-            )
-            self.store.update(f"INSERT DATA {{ {markers} }}")
 
     def ingest_paths(
         self, paths: Iterable[Path], *, progress: Callable[[Path, IngestResult], None] | None = None

@@ -1,6 +1,6 @@
-"""Batch ingestion (``ingest_articles`` / ``ingest_paths``): writes overlap the next
-extraction and new articles go through the store's bulk path where it has one, with
-the same outcome as ingesting the articles one by one (every backend)."""
+"""Batch ingestion (``ingest_articles`` / ``ingest_paths``): the store write of one
+article overlaps the extraction of the next, with the same outcome as ingesting
+the articles one by one (every backend)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from graph.kg import IngestResult, KnowledgeGraph
 from graph.provenance import graph_is_whole
 from graph.records import Article, Extraction
 from graph.settings import Settings
-from graph.vocab import CG
 from tests.support import KeywordExtractor
 
 TEXTS = [
@@ -117,17 +116,3 @@ def test_every_batch_written_graph_is_whole(kg: KnowledgeGraph) -> None:
     for article in articles():
         triples = [(s, p, o) for s, p, o, _ in kg.store.quads(graph=article.iri)]
         assert graph_is_whole(triples, article.iri)
-
-
-def test_an_interrupted_bulk_write_is_repaired_by_the_next_run(kg: KnowledgeGraph) -> None:
-    if not kg.store.supports_bulk_writes:
-        pytest.skip(f"the {kg.store.backend} backend writes every article atomically")
-    article = articles()[0]
-    # what a crash between the bulk write and the markers leaves: the graph without cg:sha256
-    kg.ingest_articles([article])
-    kg.store.update(f"DELETE WHERE {{ GRAPH <{article.iri}> {{ <{article.iri}> <{CG.sha256}> ?sha }} }}")
-    [again] = kg.ingest_articles([article])
-    assert again.status == "added"  # not taken for ingested
-    triples = [(s, p, o) for s, p, o, _ in kg.store.quads(graph=article.iri)]
-    assert graph_is_whole(triples, article.iri)
-    assert sum(1 for _, p, _ in triples if p == PROV.generatedAtTime) == 1  # replaced, not piled up

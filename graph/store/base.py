@@ -43,8 +43,6 @@ class Store(ABC):
     backend: ClassVar[str]
     #: whether a separate process can evaluate queries on a snapshot of this store
     supports_snapshots: ClassVar[bool] = False
-    #: whether :meth:`bulk_add_graphs` is available (a fast, non-transactional write path)
-    supports_bulk_writes: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._generation = 0
@@ -123,15 +121,6 @@ class Store(ABC):
     @abstractmethod
     def dump(self, out: BinaryIO, fmt: str, graph: URIRef | None = None) -> None:
         """Write the dataset (or one graph) in an RDF format (``nquads``, ``trig``...)."""
-
-    def bulk_add_graphs(self, graphs: Mapping[URIRef, Sequence[Triple]]) -> None:
-        """Add triples to named graphs as fast as the engine can, **without** atomicity.
-
-        A failure part-way may leave some triples written; callers that need to
-        know a graph is whole write a marker afterwards in a transaction. Only
-        where :attr:`supports_bulk_writes` is true.
-        """
-        raise NotImplementedError(f"the {self.backend} backend has no bulk write path")
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store's resources."""

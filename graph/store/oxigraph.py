@@ -114,7 +114,6 @@ class OxigraphStore(Store):
     """A pyoxigraph ``Store``, on disk (``path``) or in memory (``path=None``)."""
 
     supports_snapshots: ClassVar[bool] = True
-    supports_bulk_writes: ClassVar[bool] = True
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         super().__init__()
@@ -234,23 +233,6 @@ class OxigraphStore(Store):
             return
         body = "\n".join(f"{to_ntriples(s)} {to_ntriples(p)} {to_ntriples(o)} ." for s, p, o in triples)
         self.update(f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{body}\n}} }}")
-
-    def bulk_add_graphs(self, graphs: Mapping[URIRef, Sequence[Triple]]) -> None:
-        # Oxigraph's bulk loader: sorted runs ingested as files, several times cheaper per
-        # quad than a transaction (no per-key locking or read-your-writes), but not atomic
-        self._writable()
-        quads = [
-            ox.Quad(to_ox(s), to_ox(p), to_ox(o), g)
-            for graph, triples in graphs.items()
-            for g in (to_ox_graph(graph),)
-            for s, p, o in triples
-        ]
-        try:
-            self._store.bulk_extend(quads)
-        except OSError as exc:
-            raise StoreError(f"bulk write failed: {exc}") from exc
-        finally:
-            self._bump()
 
     def drop_graph(self, graph: URIRef) -> bool:
         self._writable()
