@@ -85,3 +85,24 @@ def test_a_closed_store_is_reported_and_answers_read_before_closing_keep_their_e
     assert kept.to_dict()["exposures"]
     with pytest.raises(StoreError):
         unread.to_dict()
+
+
+def test_provision_rows_come_from_their_evidence_when_they_have_none(store: Store) -> None:
+    store.load(FIXTURE, "trig")
+    eto = "https://w3id.org/chipgraph/graph/eto"
+    store.update(
+        f"""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        INSERT DATA {{ GRAPH <{eto}> {{
+          <{iri("provision/9")}> a cg:Provision ; cg:provider <{iri("country/japan")}> ;
+              cg:provided <{iri("equipment/duv-machines")}> ; cg:marketShare 30.0 .
+          <{iri("evidence/p9")}> rdf:subject <{iri("provision/9")}> ; rdf:predicate cg:provided ;
+              rdf:object <{iri("equipment/duv-machines")}> ; cg:sourceRow "provision.csv#9" . }} }}"""
+    )
+    G = project(store)
+    data = G[iri("country/japan")][iri("equipment/duv-machines")]["provides"]
+    assert [e.row for e in data["evidence"]] == ["provision.csv#9"] and data["share"] == 30.0
+    # provisions with a row of their own keep it
+    assert G[iri("country/netherlands")][iri("equipment/lithography-tools")]["provides"]["evidence"][0].row == (
+        "provision.csv#1"
+    )

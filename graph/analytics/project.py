@@ -208,12 +208,18 @@ def project(
 
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:
-    # millions of new containers would trigger full collections that find nothing to free
+    # Millions of new containers would trigger collections that find nothing to free, and
+    # once collection resumes each young generation would walk them all again. Freezing and
+    # unfreezing moves them straight to the oldest generation (unless someone else froze
+    # objects on purpose, e.g. before forking workers).
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
@@ -281,52 +287,55 @@ def _add_facts(G: nx.MultiDiGraph, plan: tables.Plan, source: EvidenceSource) ->
     """
     table = edge_layers()
     predicates = list(table)
-    shapes = []  # per predicate: forward?, key, label, layer
+    shapes = []  # per predicate: IRI, forward?, key, label, layer, attribution?
     for iri in predicates:
         info, layer = table[iri]
         forward = info.direction == "forward"
         label = info.label if forward else (info.inverse_label or f"{info.label} (reversed)")
-        shapes.append((forward, _local(iri), label, layer))
-    attributing = {n for n, shape in enumerate(shapes) if shape[1] in ATTRIBUTION_PREDICATES}
+        key = _local(iri)
+        shapes.append((iri, forward, key, label, layer, key in ATTRIBUTION_PREDICATES))
     attribution: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    about = _Graphs(source.kinds, source.published).about
+    graph_info = _Graphs(source.kinds, source.published)
+    known_graphs, about = graph_info.known, graph_info.about
     sanction_dates = {n: d.get("date") for n, d in G.nodes(data=True) if is_sanction(G, n)}
     succ, pred = G._succ, G._pred
     numbers: dict[str | None, tuple[float, tuple[float]]] = {None: (1.0, (1.0,))}
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     repeated: dict[int, tuple[str, str, dict[str, Any], list[tuple[str, float]]]] = {}
     for position, s, o, g, conf in tables.read_facts(plan, predicates):
-        forward, key, label, layer = shapes[position]
+        iri, forward, key, label, layer, attributing = shapes[position]
         u, v = (s, o) if forward else (o, s)
         known = numbers.get(conf)
         if known is None:
             c = float(conf)  # type: ignore[arg-type]
             known = numbers[conf] = (c, (c,))
         keyed = succ[u].get(v)
-        if keyed is None:
-            keyed = succ[u][v] = pred[v][u] = {}
-        data = keyed.get(key)
-        if data is not None:  # stated again: in another graph, or by more evidence
+        if keyed is not None and key in keyed:  # stated again: in another graph, or by more evidence
+            data = keyed[key]
             repeated.setdefault(id(data), (u, v, data, []))[3].append((g, known[0]))
             continue
-        graphs, articles, dates, kinds = about(g)
+        graphs, articles, dates, kinds = known_graphs.get(g) or about(g)
         if layer == "sanction":
             when = sanction_dates[u] if u in sanction_dates else sanction_dates.get(v)
             if when and when not in dates:
                 dates = tuple(sorted((*dates, when)))
                 dates = shared.setdefault(dates, dates)
-        keyed[key] = {
-            "predicate": predicates[position],
+        data = {
+            "predicate": iri,
             "name": key,
             "label": label,
             "layer": layer,
-            "evidence": LazyEvidence(source, s, predicates[position], o, graphs, known[1]),
+            "evidence": LazyEvidence(source, s, iri, o, graphs, known[1]),
             "confidence": known[0],
             "articles": articles,
             "dates": dates,
             "sources": kinds,
         }
-        if position in attributing:
+        if keyed is None:
+            succ[u][v] = pred[v][u] = {key: data}
+        else:
+            keyed[key] = data
+        if attributing:
             attribution[v][key].add(u)
     for u, v, data, more in repeated.values():
         when = sanction_dates[u] if u in sanction_dates else sanction_dates.get(v)

@@ -27,6 +27,7 @@ shows (:mod:`graph.analytics.evidence`).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -212,25 +213,28 @@ def read_provisions(plan: Plan) -> Iterator[tuple[str, str, str, str | None, str
     The row is the provision's own ``cg:sourceRow``, else that of the evidence
     about it in its graph (how the ETO importer records it).
     """
-    query = """SELECT ?g ?prov ?a ?b ?share ?year ?row WHERE {
-        { SELECT ?g ?prov WHERE { GRAPH ?g { ?prov a cg:Provision } } }
+    pattern = """{ SELECT ?g ?prov WHERE { GRAPH ?g { ?prov a cg:Provision } } }
         { SELECT ?g ?prov ?a WHERE { GRAPH ?g { ?prov cg:provider ?a } } }
         { SELECT ?g ?prov ?b WHERE { GRAPH ?g { ?prov cg:provided ?b } } }
         OPTIONAL { SELECT ?g ?prov ?share WHERE { GRAPH ?g { ?prov cg:marketShare ?share } } }
         OPTIONAL { SELECT ?g ?prov ?year WHERE { GRAPH ?g { ?prov cg:year ?year } } }
-        OPTIONAL { SELECT ?g ?prov ?row WHERE { GRAPH ?g { ?prov cg:sourceRow ?row } } } }"""
-    found = list(plan.store.select_values(SPARQL_PREFIXES + query))
-    rows: dict[tuple[str | None, str | None], list[str | None]] = {}
+        OPTIONAL { SELECT ?g ?prov ?row WHERE { GRAPH ?g { ?prov cg:sourceRow ?row } } }"""
+    # by IRI on every backend: joining a few thousand rows against tables of every entity costs more
+    found = list(
+        plan.store.select_values(SPARQL_PREFIXES + f"SELECT ?g ?prov ?a ?b ?share ?year ?row WHERE {{ {pattern} }}")
+    )
+    rows: dict[tuple[str | None, str | None], list[str | None]] = defaultdict(list)
     if any(row is None for *_, row in found):
-        # a separate query: Oxigraph joins an OPTIONAL evidence pattern against all the evidence
+        # rows from the evidence about each provision; a separate query, since Oxigraph joins
+        # an OPTIONAL evidence pattern against all the evidence there is
         query = "SELECT ?g ?prov ?row WHERE { GRAPH ?g { ?ev cg:sourceRow ?row ; rdf:subject ?prov } }"
         for g, prov, row in plan.store.select_values(SPARQL_PREFIXES + query):
-            rows.setdefault((g, prov), []).append(row)
+            rows[(g, prov)].append(row)
     for g, prov, a, b, share, year, row in found:
         where, provider, item = plan.known_graph(g), plan.known_entity(a), plan.known_entity(b)
         if where is None or provider is None or item is None:
             continue
-        for source_row in [row] if row is not None else rows.get((g, prov), [None]):
+        for source_row in [row] if row is not None else rows.get((g, prov)) or [None]:
             yield where, provider, item, share, year, source_row
 
 
