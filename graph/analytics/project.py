@@ -1,7 +1,8 @@
 """The projection: the one place RDF becomes a networkx graph.
 
 Every analytics question runs on a :class:`networkx.MultiDiGraph` built here
-from the store with a handful of bulk SPARQL SELECTs.
+from the store with a handful of bulk SELECTs (:mod:`graph.analytics.tables`
+says how they stay fast at a million facts).
 
 Dependency direction
 --------------------
@@ -37,8 +38,11 @@ else locatedIn, else originCountry), ``sources`` and, for sanctions,
 ``status``, ``date``, ``end_date``, ``threshold_nm``, ``exempts``. Edges are
 keyed by the predicate's local name and carry ``predicate``, ``name``,
 ``label``, ``layer``, ``evidence`` (:class:`EdgeEvidence` per sentence or
-dataset row), ``confidence`` (best evidence), ``articles``, ``dates`` and
-``sources``.
+dataset row, most confident first), ``confidence`` (best evidence),
+``articles``, ``dates`` and ``sources``. The evidence of a fact is a
+:class:`~graph.analytics.evidence.LazyEvidence`: the projection knows the
+graphs stating it and the best confidence in each, and reads sentences, rules
+and rows from the store when the edge is first shown.
 
 Filters and cache
 -----------------
