@@ -199,7 +199,7 @@ def _read(
     # Oxigraph answers one statement with constants in well under a millisecond, but joins a
     # VALUES table of statements against all the evidence; a remote store gets UNIONs instead
     # of a round trip per statement
-    if store.backend == "remote":
+    if getattr(store, "backend", None) == "remote":
         for start in range(0, len(facts), BATCH):
             batch = facts[start : start + BATCH]
             union = " UNION ".join(f"{{ {_STATEMENT % fact} BIND({n} AS ?n) }}" for n, fact in enumerate(batch))

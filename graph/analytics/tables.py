@@ -12,10 +12,11 @@ At 100k entities and 1M facts the cost of reading is the cost of turning stored
 terms back into strings. The embedded (RocksDB) store looks every IRI and long
 literal of a result up in its string table: about 3 µs per value once the
 store is compacted, 10-25 µs right after a bulk load. So on that backend the
-big queries join the facts against ``VALUES`` tables of the graph and entity
-IRIs and return positions in those tables, small integers that need no lookup
-(``_Plan``); the memory store decodes cheaply and the remote store should not be
-sent tables of 100k IRIs, so they get the same queries returning IRIs. Every
+facts query (and the entity and label reads) join against ``VALUES`` tables of
+the graph and entity IRIs and return positions in those tables, small
+integers that need no look-up (:class:`Plan`); the memory store decodes
+cheaply and a remote store should not be sent tables of 100k IRIs, so they get
+the same queries returning IRIs, as do the small reads everywhere. Every
 result is read as one TSV serialisation (:meth:`graph.store.Store.select_values`)
 rather than a term object per value. The evidence of each fact is joined in the
 engine (hash joins over its subject, predicate and object, which sub-SELECTs
@@ -73,7 +74,7 @@ class Plan:
 
     def __init__(self, store: Store, graphs: Sequence[str]) -> None:
         self.store = store
-        self.coded = store.backend == "embedded"
+        self.coded = getattr(store, "backend", None) == "embedded"
         self.graphs = [g for g in graphs if not _NOT_IN_IRI.search(g)]
         self._graph_index = {g: g for g in self.graphs}
         self.entities: list[str] = []
