@@ -39,7 +39,8 @@ MARKER_BEGIN, MARKER_END = "<!-- bench:viz:begin -->", "<!-- bench:viz:end -->"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
-def _graph(entities: int, edges: int, seed: int) -> Any:
+def _graph(entities: int, edges: int, seed: int) -> tuple[Any, Any]:
+    """The projected synthetic graph and its store (kept alive: evidence is read from it when shown)."""
     from bench.synthetic import write_synthetic
     from graph.analytics import project
     from graph.store import MemoryStore
@@ -48,7 +49,7 @@ def _graph(entities: int, edges: int, seed: int) -> Any:
     write_synthetic(text, entities=entities, edges=edges, seed=seed)
     store = MemoryStore()
     store.load(text.getvalue().encode("utf-8"), "nquads")
-    return project(store)
+    return project(store), store
 
 
 def _load(browser: Any, page_file: Path) -> dict[str, Any]:
@@ -86,7 +87,7 @@ def run(nodes: int = 2_000, *, loads: int = 3, seed: int = 1, physics_nodes: int
 
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    G = _graph(entities=int(nodes * 1.6), edges=int(nodes * 4), seed=seed)
+    G, store = _graph(entities=int(nodes * 1.6), edges=int(nodes * 4), seed=seed)
     project_s = time.perf_counter() - started
     if sum(1 for n in G if G.degree(n)) < nodes:
         raise RuntimeError("the synthetic graph has too few connected entities")
@@ -98,6 +99,7 @@ def run(nodes: int = 2_000, *, loads: int = 3, seed: int = 1, physics_nodes: int
     html = render_page(view, PageOptions())
     render_ms = (time.perf_counter() - started) * 1000
     small = render_page(overview_view(G, max_nodes=physics_nodes), PageOptions())
+    store.close()  # the pages are written: nothing more is read from it
 
     with tempfile.TemporaryDirectory(prefix="chipgraph-bench-viz-") as folder:
         big_file, small_file = Path(folder) / "overview.html", Path(folder) / "small.html"

@@ -179,9 +179,10 @@ def load_evidence(edges: Iterable[Any]) -> None:
     for source, items in pending.items():
         store = source.store
         if store is None or store.closed:
+            state = "closed" if store is not None else "gone (no longer referenced by your code)"
             raise StoreError(
-                "the store this projection was read from is closed: read the evidence an answer shows "
-                "(Result.load_evidence()) before closing it"
+                f"the store this projection was read from is {state}: keep it open while answers are shown, "
+                "or read the evidence an answer shows (Result.load_evidence()) before closing it"
             )
         facts = list(dict.fromkeys((g, e.subject, e.predicate, e.object) for e in items for g in e.graphs))
         found: dict[tuple[str, str, str, str], list[EdgeEvidence]] = defaultdict(list)
