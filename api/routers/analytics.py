@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-import networkx as nx
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from api.analysis import AnalysedGraph, AsOfQuery, MinConfidenceQuery, ProjectionFilters, SourceKindQuery
 from api.deps import ServicesDep
 from api.presenters import dump_json
 from api.schemas import ProblemOut
@@ -26,7 +26,6 @@ from graph.analytics import (
     country_matrix,
     dependency_paths,
     downstream,
-    projection,
     rank_chokepoints,
     sanction_exposure,
     sanction_reach,
@@ -34,9 +33,8 @@ from graph.analytics import (
     upstream,
     what_if,
 )
-from graph.analytics.project import LAYERS, SOURCE_KINDS
-from graph.errors import EntityNotFound, InvalidParameter
-from graph.ids import local_id
+from graph.analytics.project import LAYERS
+from graph.errors import InvalidParameter
 
 __all__ = ["router"]
 
@@ -51,31 +49,17 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-class Filters(BaseModel):
+class Filters(ProjectionFilters):
     """The filters every analysis takes (the CLI's --layer, --as-of, --min-confidence, --source)."""
 
-    model_config = ConfigDict(extra="forbid")
-
     layer: list[str] | None = Field(None, description=f"Edge layers to follow ({', '.join(LAYERS)}).")
-    as_of: str | None = Field(
-        None, max_length=10, description="Only facts known and sanctions in force on this date (YYYY[-MM[-DD]])."
-    )
-    min_confidence: float = Field(0.0, ge=0.0, le=1.0, description="Drop evidence below this confidence.")
-    source_kind: list[str] | None = Field(
-        None, description=f"Only facts from these sources ({', '.join(SOURCE_KINDS)})."
-    )
 
 
 def query_filters(
     layer: Annotated[list[str] | None, Query(description=f"Edge layers ({', '.join(LAYERS)}); repeatable.")] = None,
-    as_of: Annotated[
-        str | None,
-        Query(max_length=10, description="Facts known and sanctions in force on this date (YYYY[-MM[-DD]])."),
-    ] = None,
-    min_confidence: Annotated[float, Query(ge=0.0, le=1.0, description="Drop evidence below this confidence.")] = 0.0,
-    source_kind: Annotated[
-        list[str] | None, Query(description=f"Only facts from these sources ({', '.join(SOURCE_KINDS)}); repeatable.")
-    ] = None,
+    as_of: AsOfQuery = None,
+    min_confidence: MinConfidenceQuery = 0.0,
+    source_kind: SourceKindQuery = None,
 ) -> Filters:
     return Filters(layer=layer, as_of=as_of, min_confidence=min_confidence, source_kind=source_kind)
 
@@ -83,35 +67,15 @@ def query_filters(
 FiltersDep = Annotated[Filters, Depends(query_filters)]
 
 
-class _Analysis:
-    """The projection for one request's filters and name resolution on it."""
+class _Analysis(AnalysedGraph):
+    """The analysed projection and the edge layers a request asks for."""
 
     def __init__(self, services: ServicesDep, filters: Filters) -> None:
-        for kind in filters.source_kind or ():
-            if kind not in SOURCE_KINDS:
-                raise InvalidParameter(f"unknown source kind {kind!r}; use {', '.join(SOURCE_KINDS)}")
         for name in filters.layer or ():
             if name not in LAYERS:
                 raise InvalidParameter(f"unknown layer {name!r}; use {', '.join(LAYERS)}")
-        self.services = services
+        super().__init__(services, filters)
         self.layers = filters.layer or None
-        try:
-            self.G: nx.MultiDiGraph = projection(
-                services.kg,
-                as_of=filters.as_of,
-                min_confidence=filters.min_confidence,
-                sources=filters.source_kind or None,
-            )
-        except ValueError as exc:
-            raise InvalidParameter(str(exc)) from exc
-
-    def resolve(self, text: str) -> str:
-        iri = text if text in self.G else self.services.index.resolve(text)
-        if iri not in self.G:
-            raise EntityNotFound(
-                f"{self.services.index.label(iri)} ({local_id(iri) or iri}) is not in the analysed graph"
-            )
-        return iri
 
 
 async def _run(services: ServicesDep, filters: Filters, work: Callable[[_Analysis], Any]) -> Response:

@@ -16,16 +16,13 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-import networkx as nx
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
-from pydantic import BaseModel, ConfigDict
 
+from api.analysis import AnalysedGraph, AsOfQuery, MinConfidenceQuery, ProjectionFilters, SourceKindQuery
 from api.deps import GenerationCache, ServicesDep
 from api.schemas import ProblemOut
-from graph.analytics import projection
-from graph.analytics.project import SOURCE_KINDS
 from graph.errors import EntityNotFound, InvalidParameter
 from graph.ids import ID_BASE, local_id
 from graph.viz import (
@@ -67,64 +64,19 @@ _HEADERS = {
 }
 
 
-class PageFilters(BaseModel):
-    """What every page can be filtered by (the CLI's --as-of, --min-confidence, --source)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    as_of: str | None = None
-    min_confidence: float = 0.0
-    source_kind: list[str] | None = None
-
-
 def page_filters(
-    as_of: Annotated[
-        str | None,
-        Query(max_length=10, description="Facts known and sanctions in force on this date (YYYY[-MM[-DD]])."),
-    ] = None,
-    min_confidence: Annotated[float, Query(ge=0.0, le=1.0, description="Drop evidence below this confidence.")] = 0.0,
-    source_kind: Annotated[
-        list[str] | None, Query(description=f"Only facts from these sources ({', '.join(SOURCE_KINDS)}); repeatable.")
-    ] = None,
-) -> PageFilters:
-    for kind in source_kind or ():
-        if kind not in SOURCE_KINDS:
-            raise InvalidParameter(f"unknown source kind {kind!r}; use {', '.join(SOURCE_KINDS)}")
-    return PageFilters(as_of=as_of, min_confidence=min_confidence, source_kind=source_kind)
+    as_of: AsOfQuery = None,
+    min_confidence: MinConfidenceQuery = 0.0,
+    source_kind: SourceKindQuery = None,
+) -> ProjectionFilters:
+    return ProjectionFilters(as_of=as_of, min_confidence=min_confidence, source_kind=source_kind)
 
 
-FiltersDep = Annotated[PageFilters, Depends(page_filters)]
-
-
-class _Page:
-    """The projection for one request's filters, and names resolved on it."""
-
-    def __init__(self, services: ServicesDep, filters: PageFilters) -> None:
-        self.services = services
-        try:
-            self.G: nx.MultiDiGraph = projection(
-                services.kg,
-                as_of=filters.as_of,
-                min_confidence=filters.min_confidence,
-                sources=filters.source_kind or None,
-            )
-        except ValueError as exc:
-            raise InvalidParameter(str(exc)) from exc
-
-    def resolve(self, text: str) -> str:
-        iri = text if text in self.G else self.services.index.resolve(text)
-        return self.present(iri)
-
-    def present(self, iri: str) -> str:
-        if iri not in self.G:
-            raise EntityNotFound(
-                f"{self.services.index.label(iri)} ({local_id(iri) or iri}) is not in the analysed graph"
-            )
-        return iri
+FiltersDep = Annotated[ProjectionFilters, Depends(page_filters)]
 
 
 async def _page(
-    request: Request, services: ServicesDep, filters: PageFilters, build: Callable[[_Page], View]
+    request: Request, services: ServicesDep, filters: ProjectionFilters, build: Callable[[AnalysedGraph], View]
 ) -> HTMLResponse:
     """Render (or reuse, until the next write) the page a request asks for."""
     key = ("viz", request.url.path, tuple(sorted(request.query_params.multi_items())))
@@ -137,7 +89,7 @@ async def _page(
             physics_iterations=services.settings.viz_physics_iterations,
             nav=True,
         )
-        return render_page(build(_Page(services, filters)), options)
+        return render_page(build(AnalysedGraph(services, filters)), options)
 
     cache = services.extras.get(_CACHE)
     if cache is None:
