@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.docs import replace_section
+
 __all__ = ["TARGETS", "prepare_store", "run"]
 
 WORKDIR = Path(os.environ.get("CHIPGRAPH_BENCH_DIR", "/tmp/chipgraph-bench"))
@@ -226,14 +228,7 @@ def _markdown(figures: dict[str, Any], command: str) -> str:
 
 def write_docs(figures: dict[str, Any], command: str) -> None:
     """Replace the benchmark section of docs/analytics.md."""
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
-    block = _markdown(figures, command)
-    if MARKER_BEGIN in text and MARKER_END in text:
-        head, rest = text.split(MARKER_BEGIN, 1)
-        text = head + block + rest.split(MARKER_END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n## Benchmark\n\n" + block + "\n"
-    DOCS.write_text(text, encoding="utf-8")
+    replace_section(DOCS, MARKER_BEGIN, MARKER_END, _markdown(figures, command), "Benchmark")
 
 
 def main(argv: list[str] | None = None) -> int:

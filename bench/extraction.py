@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.docs import replace_section
+
 __all__ = ["TARGET_ARTICLES_PER_S", "build_corpus", "run"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,12 +158,7 @@ def _write_docs(result: dict[str, Any]) -> None:
             _MARK_END,
         ]
     )
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
-    if _MARK_START in text and _MARK_END in text:
-        text = text[: text.index(_MARK_START)] + table + text[text.index(_MARK_END) + len(_MARK_END) :]
-    else:
-        text += "\n\n## Throughput\n\n" + table + "\n"
-    DOCS.write_text(text, encoding="utf-8")
+    replace_section(DOCS, _MARK_START, _MARK_END, table, "Throughput")
 
 
 def main() -> None:
