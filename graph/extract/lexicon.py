@@ -27,6 +27,7 @@ from graph.ids import mint_entity
 from graph.ontology import CG_NAMESPACE, class_ancestors, cues, load_ontology, reference_files, triggers
 
 __all__ = [
+    "GENERIC_COMPANY_WORDS",
     "LEGAL_SUFFIXES",
     "LexEntry",
     "Lexicon",
@@ -36,6 +37,42 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: words of company names that do not tell one company from another (legal forms, generic trade words)
+GENERIC_COMPANY_WORDS = frozenset(
+    (
+        "co",
+        "corp",
+        "corporation",
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "holdings",
+        "holding",
+        "group",
+        "company",
+        "plc",
+        "nv",
+        "ag",
+        "se",
+        "sa",
+        "llc",
+        "gmbh",
+        "kk",
+        "bhd",
+        "technology",
+        "technologies",
+        "semiconductor",
+        "semiconductors",
+        "electronics",
+        "industries",
+        "industry",
+        "international",
+        "global",
+        "enterprises",
+    )
+)
 
 #: legal-form words that end company names and are dropped from canonical names
 LEGAL_SUFFIXES = (

@@ -23,7 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from graph.extract import rx as re
-from graph.extract.lexicon import Lexicon, norm_key, strip_legal_suffix
+from graph.extract.lexicon import GENERIC_COMPANY_WORDS, Lexicon, norm_key, strip_legal_suffix
 from graph.extract.mentions import Mention, parse_node_size
 from graph.extract.terms import CG
 from graph.extract.text import Sentence
@@ -35,41 +35,7 @@ __all__ = ["ResolvedArticle", "Resolver"]
 
 _ORG = frozenset((CG.Company, CG.Organization, CG.GovernmentBody))
 #: words that may extend a company's name without making it another company
-_GENERIC_COMPANY_WORDS = frozenset(
-    [
-        "technologies",
-        "technology",
-        "co",
-        "corp",
-        "corporation",
-        "inc",
-        "ltd",
-        "limited",
-        "holdings",
-        "holding",
-        "group",
-        "international",
-        "global",
-        "electronics",
-        "semiconductor",
-        "semiconductors",
-        "industries",
-        "industry",
-        "company",
-        "plc",
-        "nv",
-        "ag",
-        "se",
-        "sa",
-        "llc",
-        "gmbh",
-        "kk",
-        "bhd",
-        "the",
-        "incorporated",
-        "enterprises",
-    ]
-)
+_GENERIC_COMPANY_WORDS = GENERIC_COMPANY_WORDS | {"the"}
 _FUZZY_MIN = 92.0
 #: IRIs minted from names, remembered (minting normalises and slugs the name each time)
 mint_entity = functools.lru_cache(maxsize=65536)(_mint_entity)

@@ -44,7 +44,7 @@ from rapidfuzz import fuzz, process
 from rdflib import Graph, URIRef
 
 from graph.bootstrap import files_digest
-from graph.extract.lexicon import LexEntry, Lexicon, load_lexicon, norm_key, strip_legal_suffix
+from graph.extract.lexicon import GENERIC_COMPANY_WORDS, LexEntry, Lexicon, load_lexicon, norm_key, strip_legal_suffix
 from graph.extract.resolve import resolve_name
 from graph.ids import mint_entity
 from graph.ontology import class_ancestors, reference_files
@@ -68,45 +68,7 @@ WIKIDATA = "http://www.wikidata.org/entity/"
 #: reported; names sharing their first distinctive word are reported whatever their score
 NEAR_MISS_SCORE = 80.0
 #: words that do not tell companies apart
-_GENERIC_WORDS = frozenset(
-    [
-        "co",
-        "corp",
-        "corporation",
-        "inc",
-        "ltd",
-        "limited",
-        "holdings",
-        "holding",
-        "group",
-        "company",
-        "plc",
-        "nv",
-        "ag",
-        "se",
-        "sa",
-        "llc",
-        "gmbh",
-        "kk",
-        "bhd",
-        "technology",
-        "technologies",
-        "semiconductor",
-        "semiconductors",
-        "electronics",
-        "electronic",
-        "microelectronics",
-        "industries",
-        "industry",
-        "international",
-        "global",
-        "systems",
-        "system",
-        "materials",
-        "incorporated",
-        "enterprises",
-    ]
-)
+_GENERIC_WORDS = GENERIC_COMPANY_WORDS | {"electronic", "materials", "microelectronics", "system", "systems"}
 #: first words too common to make two names close
 _COMMON_FIRST_WORDS = frozenset(
     """the china chinese national new us american global international advanced general united japan korea taiwan
