@@ -22,6 +22,7 @@ whole.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -44,24 +45,43 @@ def evidence_iri(article: URIRef, subject: Node, predicate: Node, obj: Node, evi
     return mint("evidence", str(article), str(subject), str(predicate), str(obj), str(evidence.start), evidence.rule)
 
 
+# terms of every evidence node, looked up once (a closed namespace's attribute access is slow)
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
+_EVIDENCE, _SENTENCE, _CHAR_START, _CHAR_END = CG.Evidence, CG.sentence, CG.charStart, CG.charEnd
+_CONFIDENCE, _RULE, _SOURCE_KIND, _REPORTED_BY = CG.confidence, CG.rule, CG.sourceKind, CG.reportedBy
+_DERIVED_FROM = PROV.wasDerivedFrom
+_NEWS = Literal("news")
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _plain(value: str | int) -> Literal:
+    """A literal of a value that recurs across facts (rule names, offsets, sentences)."""
+    return Literal(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _confidence(value: float) -> Literal:
+    return Literal(Decimal(str(round(value, 3))), datatype=XSD.decimal)
+
+
 def evidence_triples(
     node: URIRef, subject: Node, predicate: Node, obj: Node, evidence: Evidence, article: URIRef
 ) -> list[Triple]:
     """Triples of one evidence node (the statement, the sentence and how it was found)."""
     triples: list[Triple] = [
-        (node, RDF.type, CG.Evidence),
-        (node, RDF.subject, subject),
-        (node, RDF.predicate, predicate),
-        (node, RDF.object, obj),
-        (node, CG.sentence, Literal(evidence.sentence)),
-        (node, CG.charStart, Literal(evidence.start)),
-        (node, CG.charEnd, Literal(evidence.end)),
-        (node, CG.confidence, Literal(Decimal(str(round(evidence.confidence, 3))), datatype=XSD.decimal)),
-        (node, CG.rule, Literal(evidence.rule)),
-        (node, CG.sourceKind, Literal("news")),
-        (node, PROV.wasDerivedFrom, article),
+        (node, _TYPE, _EVIDENCE),
+        (node, _SUBJECT, subject),
+        (node, _PREDICATE, predicate),
+        (node, _OBJECT, obj),
+        (node, _SENTENCE, _plain(evidence.sentence)),
+        (node, _CHAR_START, _plain(evidence.start)),
+        (node, _CHAR_END, _plain(evidence.end)),
+        (node, _CONFIDENCE, _confidence(evidence.confidence)),
+        (node, _RULE, _plain(evidence.rule)),
+        (node, _SOURCE_KIND, _NEWS),
+        (node, _DERIVED_FROM, article),
     ]
-    triples += [(node, CG.reportedBy, who) for who in evidence.reported_by]
+    triples += [(node, _REPORTED_BY, who) for who in evidence.reported_by]
     return triples
 
 

@@ -40,6 +40,25 @@ def test_replace_graph_replaces_only_that_graph(store: Store) -> None:
     assert set(store.quads(graph=G2)) == {(A, P, B, G2)}
 
 
+def test_new_and_replaced_graphs_hold_exactly_the_triples_written(store: Store) -> None:
+    # a new graph and a graph being replaced take different write paths on the embedded store
+    tricky = [
+        Literal('say "no" \\ then\nstop\r\t'),
+        Literal("中芯国际", lang="zh"),
+        Literal(3),
+        Literal("2020-01-01", datatype=XSD.date),
+        Literal("line\u2028separator \x0b vertical tab"),
+        Literal(""),
+    ]
+    shared = Literal("the same sentence object, twice")
+    triples = [(A, P, v) for v in tricky] + [(A, Q, shared), (B, Q, shared), (B, P, A)]
+    expected = {(s, p, o, G1) for s, p, o in triples}
+    store.replace_graph(G1, triples)
+    assert set(store.quads(graph=G1)) == expected and store.count(G1) == len(triples)
+    store.replace_graph(G1, list(reversed(triples)))  # the graph exists now
+    assert set(store.quads(graph=G1)) == expected and store.count() == len(triples)
+
+
 def test_drop_graph_removes_exactly_its_triples(store: Store) -> None:
     store.replace_graph(G1, [(A, P, B)])
     store.replace_graph(G2, [(A, P, B), (B, P, A)])

@@ -28,7 +28,7 @@ from graph.store.base import Quad, Store, Triple
 from graph.store.results import AskOutcome, GraphOutcome, Outcome, SelectOutcome, rdf_format, tsv_rows
 from graph.store.safety import check_rdf_input
 from graph.store.sparql_text import bind_variables, has_dataset_clause
-from graph.store.terms import from_ox, from_ox_graph, to_ntriples, to_ox, to_ox_graph
+from graph.store.terms import from_ox, from_ox_graph, to_ntriples, to_ox, to_ox_graph, triples_to_ntriples
 
 __all__ = ["EmbeddedStore", "MemoryStore", "OxigraphStore", "evaluate_on"]
 
@@ -223,16 +223,27 @@ class OxigraphStore(Store):
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
         self._writable()
         triples = list(triples)
-        target = to_ntriples(graph)
-        if any(isinstance(term, BNode) for triple in triples for term in triple):
-            # blank nodes cannot be written in INSERT DATA with stable labels: two transactions
-            self._store.remove_graph(to_ox_graph(graph))
-            g = to_ox_graph(graph)
-            self._store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples)
+        target = to_ox_graph(graph)
+        try:
+            body = triples_to_ntriples(triples)
+        except ValueError:
+            if not any(isinstance(term, BNode) for triple in triples for term in triple):
+                raise
+            # blank nodes cannot be written as text with stable labels: two transactions
+            self._store.remove_graph(target)
+            self._store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), target) for s, p, o in triples)
             self._bump()
             return
-        body = "\n".join(f"{to_ntriples(s)} {to_ntriples(p)} {to_ntriples(o)} ." for s, p, o in triples)
-        self.update(f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{body}\n}} }}")
+        if self._store.contains_named_graph(target):  # drop and insert in one transaction
+            name = to_ntriples(graph)
+            self.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}")
+            return
+        try:  # a new graph: parsing N-Triples is cheaper than an update; one transaction too
+            self._store.load(body.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+        except (SyntaxError, OSError) as exc:
+            raise StoreError(f"write failed: {exc}") from exc
+        finally:
+            self._bump()
 
     def drop_graph(self, graph: URIRef) -> bool:
         self._writable()

@@ -8,6 +8,7 @@ bridge, so each conversion rule is written once.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -24,6 +25,7 @@ __all__ = [
     "to_ntriples",
     "to_ox",
     "to_ox_graph",
+    "triples_to_ntriples",
 ]
 
 Term = URIRef | BNode | Literal
@@ -134,3 +136,21 @@ def to_ntriples(term: Node) -> str:
             return f"{body}^^{to_ntriples(URIRef(str(term.datatype)))}"
         return body
     raise TypeError(f"cannot bind {type(term).__name__}")
+
+
+def triples_to_ntriples(triples: Sequence[tuple[Node, Node, Node]]) -> str:
+    """An N-Triples document (also the body of ``INSERT DATA``) of ``triples``, in order.
+
+    Terms recur (predicates, the article, entities), so each term object is
+    written once; raises ValueError on a blank node or an IRI
+    :func:`to_ntriples` refuses.
+    """
+    written: dict[int, str] = {}  # by object identity: the terms live as long as ``triples``
+
+    def term(t: Node) -> str:
+        text = written.get(id(t))
+        if text is None:
+            text = written[id(t)] = to_ntriples(t)
+        return text
+
+    return "\n".join(f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples)
