@@ -20,10 +20,26 @@ from tests.extract_support import facts
             ("Hua Hong Semiconductor", "headquarteredIn", "China"),
         ),
         ("Micron, based in the US, makes memory.", ("Micron", "headquarteredIn", "United States")),
+        # what the makers make stands between the demonym and the cue
+        ("Korean memory maker SK Hynix raised output.", ("SK hynix", "headquarteredIn", "South Korea")),
+        (
+            "Orders fell at Japanese equipment suppliers such as Tokyo Electron and Screen.",
+            ("Tokyo Electron", "headquarteredIn", "Japan"),
+        ),
+        # an earlier name in the sentence does not hide the demonym behind it
+        (
+            "Applied Materials ships deposition tools to Chinese chipmakers such as Hua Hong.",
+            ("Hua Hong Semiconductor", "headquarteredIn", "China"),
+        ),
     ],
 )
 def test_headquarters_from_apposition(text: str, fact: tuple[str, str, str]) -> None:
     assert fact in facts(text)
+
+
+def test_only_goods_may_stand_between_a_demonym_and_its_cue() -> None:
+    found = facts("Dutch regulators and ASML suppliers such as Zeiss met on Monday.")
+    assert ("Zeiss", "headquarteredIn", "Netherlands") not in found
 
 
 def test_possessives_keep_their_own_country() -> None:

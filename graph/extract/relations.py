@@ -234,11 +234,15 @@ class RelationRules:
                 (rf"(⟨\d+⟩)['’]s\s+(?:[\w\-]+\s+){{0,4}}?{cue},?\s+({GROUP})", "possessive-apposition", 0.85),
                 (rf"(⟨\d+⟩)['’]s\s+({GROUP})", "possessive", 0.8),
                 # Dutch supplier ASML / US memory chipmaker Micron / Chinese AI start-up DeepSeek
-                (rf"(⟨\d+⟩)\s+(?:[\w\-()]+\s+){{0,4}}?{cue}\s+({GROUP})", "demonym-apposition", 0.85),
+                (
+                    rf"(⟨\d+⟩)\s+(?P<mid>(?:(?:[\w\-()]+|⟨\d+⟩)\s+){{0,4}}?){cue}\s+(?P<members>{GROUP})",
+                    "demonym-apposition",
+                    0.85,
+                ),
                 # Chinese chipmakers such as SMIC and Hua Hong
                 (
-                    rf"(⟨\d+⟩)\s+(?:[^,;.⟨]{{0,40}}?)\b{cue}\b[^;.]{{0,40}}?(?:such as|like|including|namely)\s+"
-                    rf"(?:[a-z][\w\-]*\s+){{0,3}}?({GROUP})",
+                    rf"(⟨\d+⟩)\s+(?P<mid>(?:[^,;.⟨]|⟨\d+⟩){{0,40}}?)\b{cue}\b(?P<post>[^;.]{{0,40}}?)(?:such as|like|including|namely)\s+"
+                    rf"(?:[a-z][\w\-]*\s+){{0,3}}?(?P<members>{GROUP})",
                     "demonym-such-as",
                     0.75,
                 ),
@@ -281,6 +285,33 @@ class RelationRules:
 
     # -- headquarters -----------------------------------------------------------------
 
+    @staticmethod
+    def _hq_matches(view: SentenceView, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """Matches of a headquarters pattern; those that start at a mention are tried at every country.
+
+        Trying each country (rather than finding matches left to right) keeps an earlier
+        mention from hiding the country behind it ("X supplies Y to Chinese chipmakers such
+        as SMIC"); in the span a pattern names ``mid`` (between the demonym and the cue) only
+        what the makers make may stand ("Chinese memory makers such as YMTC"), and in ``post``
+        (between the cue and "such as") no other noun phrase may begin ("and ASML suppliers").
+        """
+        m = view.masked
+        if not pattern.pattern.startswith("(⟨"):
+            yield from pattern.finditer(m)
+            return
+        for i, mention in enumerate(view.mentions):
+            if mention.cls != CG.Country:
+                continue
+            match = pattern.match(m, view.span(i)[0])
+            if match is None:
+                continue
+            mid, post = match.groupdict().get("mid") or "", match.groupdict().get("post") or ""
+            if "⟨" in mid and not all(view.at(int(k)).extra.get("maker_of") for k in re.findall(r"⟨(\d+)⟩", mid)):
+                continue
+            if re.search(r"\b(?:and|or)\s+⟨", post):
+                continue  # "Dutch regulators and ASML suppliers such as Zeiss": the list is the suppliers'
+            yield match
+
     def headquarters(self, view: SentenceView, antecedent: int | None = None) -> Iterator[RawFact]:
         m = view.masked
         if not any(x.cls == CG.Country or x.kind == "descr" or x.countries for x in view.mentions):
@@ -313,12 +344,13 @@ class RelationRules:
                 continue
             if rule == "cue-in-country" and " in ⟨" not in m:
                 continue
-            for match in pattern.finditer(m):
+            for match in self._hq_matches(view, pattern):
                 where = int(match.group(1)[1:-1])
                 if view.at(where).cls != CG.Country:
                     continue
-                own = {possessed: owner for owner, possessed in view.possessors(match.group(2))}
-                for member in view.group_members(match.group(2)):
+                group = match.group("members") if "members" in pattern.groupindex else match.group(2)
+                own = {possessed: owner for owner, possessed in view.possessors(group)}
+                for member in view.group_members(group):
                     owner = own.get(member, where)
                     if view.at(owner).cls == CG.Country:
                         yield from self._facts(view, CG.headquarteredIn, [member], [owner], rule, conf)
