@@ -98,6 +98,15 @@ def test_people_get_their_organisation_and_role() -> None:
     assert ("Jensen Huang", "affiliatedWith", "Nvidia") in facts("Nvidia CEO Jensen Huang said demand was strong.")
 
 
+def test_governments_neither_make_nor_supply() -> None:
+    found = facts(
+        "Korea will tighten its export rules, the Ministry of Trade, Industry and Energy said on Monday, "
+        "joining Japan in curbing China's ability to make advanced chips."
+    )
+    assert not {f for f in found if f[1] in ("makes", "suppliesTo")}
+    assert ("Kioxia", "makes", "NAND flash") in facts("Kioxia makes NAND flash.")
+
+
 def test_origin_of_equipment() -> None:
     found = facts("Chinese fabs still run on Japanese-made chipmaking tools.")
     assert any(p == "originCountry" and o == "Japan" for _, p, o in found)

@@ -108,3 +108,19 @@ def test_keys_and_suffixes() -> None:
     assert strip_legal_suffix("Tokyo Electron Ltd.") == "Tokyo Electron"
     lexicon = load_lexicon(None, False)
     assert lexicon.lookup("ASML Holding NV") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("Chinese Commerce Minister Liu Wei criticised the new rules.", "org/chinese-ministry-of-commerce"),
+        ("China's Commerce Ministry announced the licence rules.", "org/chinese-ministry-of-commerce"),
+        ("US Commerce Secretary Ann Brooks defended the rules.", "org/us-department-of-commerce"),
+        ("Commerce added four firms to the Entity List.", "org/us-department-of-commerce"),
+    ],
+)
+def test_a_short_body_name_belongs_to_the_country_that_qualifies_it(text: str, body: str) -> None:
+    iris = {iri.rsplit("/id/", 1)[-1] for iri in iris_of(text).values()}
+    assert body in iris
+    other = {"org/chinese-ministry-of-commerce", "org/us-department-of-commerce"} - {body}
+    assert not iris & other

@@ -182,9 +182,19 @@ def is_a(mention: Mention, classes: tuple[URIRef, ...]) -> bool:
     return found
 
 
+#: subjects a predicate never has although its domain admits them: governments regulate, not make or sell
+_NOT_SUBJECT: dict[URIRef, tuple[URIRef, ...]] = {
+    CG.makes: (CG.GovernmentBody,),
+    CG.suppliesTo: (CG.GovernmentBody,),
+}
+
+
 def fits(predicate: URIRef, subject: Mention, obj: Mention) -> bool:
     """Whether the predicate may link these two mentions."""
     domain, range_ = SIGNATURES[predicate]
+    excluded = _NOT_SUBJECT.get(predicate)
+    if excluded is not None and is_a(subject, excluded):
+        return False
     return subject.iri != obj.iri and is_a(subject, domain) and is_a(obj, range_)
 
 

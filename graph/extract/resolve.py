@@ -23,7 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from graph.extract import rx as re
-from graph.extract.lexicon import GENERIC_COMPANY_WORDS, Lexicon, norm_key, strip_legal_suffix
+from graph.extract.lexicon import GENERIC_COMPANY_WORDS, LexEntry, Lexicon, norm_key, strip_legal_suffix
 from graph.extract.mentions import Mention, parse_node_size
 from graph.extract.terms import CG
 from graph.extract.text import Sentence
@@ -54,6 +54,8 @@ class Resolver:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        self._bodies: dict[URIRef, list[LexEntry]] = {}
+        self._bodies_size = 0
         self._org_keys: dict[str, URIRef] = {}
         self._first_words: dict[str, URIRef] = {}
         for iri, entry in lexicon.entries.items():
@@ -294,7 +296,58 @@ class Resolver:
             out.append(m.evolve(iri=iri, name=labels[iri]))
         out += self._short_person_mentions(sentences, out, people)
         out.sort(key=lambda m: (m.start, -m.end))
+        out = self._qualified_bodies(out, sentences)
         return ResolvedArticle(out, self._records(out, labels))
+
+    def _qualified_bodies(self, mentions: list[Mention], sentences: list[Sentence]) -> list[Mention]:
+        """A body's short name right after another country is that country's body of the name.
+
+        "China's Commerce Minister", "Chinese Commerce Minister": "Commerce" alone is the US
+        department, but qualified by China it is the Chinese body whose name has that word.
+        Without such a body the mention keeps its resolution.
+        """
+        text_of = {s.index: s for s in sentences}
+        result = list(mentions)
+        for k in range(1, len(result)):
+            prev, m = result[k - 1], result[k]
+            entry = self.lexicon.entries.get(m.iri) if m.iri is not None else None
+            if (
+                entry is None
+                or entry.cls != CG.GovernmentBody
+                or prev.cls != CG.Country
+                or prev.iri is None
+                or prev.sent != m.sent
+                or entry.headquartered_in in (None, prev.iri)
+            ):
+                continue
+            sentence = text_of[m.sent]
+            gap = sentence.text[prev.end - sentence.start : m.start - sentence.start]
+            if gap not in (" ", "'s ", "’s "):
+                continue
+            word = m.text.strip().lower()
+            body = next(
+                (
+                    e
+                    for e in self._bodies_of(prev.iri)
+                    if any(word in name.lower().split() for name in (e.label, *e.aliases))
+                ),
+                None,
+            )
+            if body is not None:
+                result[k] = m.evolve(iri=body.iri, name=body.label, rule="country-qualified-body")
+        return result
+
+    def _bodies_of(self, country: URIRef) -> list[LexEntry]:
+        """Government bodies of the reference list based in ``country``."""
+        if self._bodies_size != len(self.lexicon.entries):  # the lexicon grew (dataset imports)
+            self._bodies = {}
+            self._bodies_size = len(self.lexicon.entries)
+        found = self._bodies.get(country)
+        if found is None:
+            found = self._bodies[country] = [
+                e for e in self.lexicon.entries.values() if e.cls == CG.GovernmentBody and e.headquartered_in == country
+            ]
+        return found
 
     def _records(self, mentions: list[Mention], labels: dict[URIRef, str]) -> dict[URIRef, EntityRecord]:
         grouped: dict[URIRef, list[Mention]] = {}
