@@ -50,6 +50,8 @@ def test_imposer_target_items_and_threshold() -> None:
         ("The penalties imposed by Japan on Russian firms took effect.", "Japan"),
         ("The Biden administration tightened the ban on AI chips to China.", "United States"),
         ("The US Department of Commerce's new rules target Chinese chipmakers.", "US Department of Commerce"),
+        # who responds by imposing a measure imposes it
+        ("Japan responded on Friday by restricting exports of photoresist to South Korea.", "Japan"),
     ],
 )
 def test_imposers(text: str, imposer: str) -> None:
@@ -59,6 +61,18 @@ def test_imposers(text: str, imposer: str) -> None:
 def test_demonym_target_is_the_country() -> None:
     s = only("The US imposed sanctions on Chinese companies and persons.")
     assert s["targets"] == ["China"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Washington added 12 firms to the Entity List, including Sugon and Inspur.",
+        "The US placed 12 groups on its trade blacklist, including server makers Sugon and Inspur.",
+    ],
+)
+def test_the_list_after_a_listing_names_its_targets(text: str) -> None:
+    s = only(text)
+    assert {"Sugon", "Inspur"} <= set(s["targets"])  # type: ignore[call-overload]
 
 
 def test_passive_listing_target() -> None:

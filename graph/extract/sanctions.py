@@ -106,7 +106,8 @@ _IMPOSING = re.compile(
     r"curb|block|prohibit|forbid|forbade|requir|decid|move|moving|seek|sought|push|pass|approv|sign|order|grant|"
     r"renew|lift|eas|revok|rescind|drop|keep|kept|maintain|enforc|appl|retaliat|launch|draft|finali|publish|"
     r"updat|toughen|escalat|step|ramp|hike|rais|increas|doubl|tripl|target|blacklist|sanction|penali|list|prepar|"
-    r"aim|intend|want|warn|vow|pledg|promis|hit|slapp|control|tariff|duty|duties|wield|us|employ|deploy)\w*"
+    r"aim|intend|want|warn|vow|pledg|promis|hit|slapp|control|tariff|duty|duties|wield|us|employ|deploy|"
+    r"respond|reacted|reacting|reacts)\w*"
 )
 #: a subject that works against a measure does not impose it: "China plans to circumvent US sanctions"
 _REACTION = re.compile(
@@ -161,6 +162,10 @@ _LISTED = re.compile(
     rf"\b(?:add\w*|blacklist\w*|sanction\w*|target\w*|plac\w*|put)\s+[^;⟨]{{0,40}}?(?:⟨\d+⟩[^;⟨]{{0,30}}?)?"
     rf"(?:including|such as)\s+(?:[a-z][\w\-]*\s+){{0,3}}?({GROUP})[^;⟨]{{0,25}}?\s+(?:to|on|from)\s+(?:\w+\s+){{0,3}}$"
 )
+#: "added 140 companies to its Entity List, including Piotech and SiCarrier": the list after the measure
+_LISTED_AFTER = re.compile(rf"\s*,\s*(?:including|such as)\s+(?:[a-z][\w\-]*\s+){{0,3}}?({GROUP})")
+_ADDED_TO = re.compile(r"\b(?:add\w*|plac\w*|put)\b[^;⟨]{0,60}?\b(?:to|on)\s+(?:\w+\s+){0,3}$")
+_GROUP_NEXT = re.compile(rf"\s+({GROUP})")
 _NEXT_PLACEHOLDER = re.compile(r"[\s-]*⟨")
 _COVERED = re.compile(
     rf"({GROUP})(?:\s+[a-z]+)?\s+(?:was|were|is|are|will be|would be|has been|have been)\s+(?:also\s+)?"
@@ -561,6 +566,9 @@ class SanctionRules:
             if listed:
                 for i in view.group_members(listed.group(1)):
                     self._add_target(view, draft, i)  # "added 36 companies, including YMTC, to its trade blacklist"
+            elif _ADDED_TO.search(m, left, start):
+                for i in self._listed_after(view, end):
+                    self._add_target(view, draft, i)
             curbed = _CURBED.search(m, left, scope_end) if _POSSESSIVE_HINT.search(m, left, scope_end) else None
             if curbed:
                 for i in view.group_members(curbed.group(1)):
@@ -585,6 +593,18 @@ class SanctionRules:
                     self._add_target(view, draft, i)
             if kind == CG.Exemption or draft.kind == CG.Exemption:
                 self._exempts(view, draft)
+
+    @staticmethod
+    def _listed_after(view: SentenceView, end: int) -> list[int]:
+        """Who a list names right after a measure: ", including (chip toolmakers) Piotech and SiCarrier"."""
+        after = _LISTED_AFTER.match(view.masked, end)
+        if after is None:
+            return []
+        members = view.group_members(after.group(1))
+        if members and all(is_a(view.at(i), _GOODS) for i in members):
+            following = _GROUP_NEXT.match(view.masked, after.end(1))  # what they make came first
+            members = view.group_members(following.group(1)) if following else []
+        return members
 
     @staticmethod
     def _reacting(view: SentenceView, left: int, start: int) -> list[int]:
