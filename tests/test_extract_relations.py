@@ -231,3 +231,52 @@ def test_plural_sites_in_general_are_not_facilities() -> None:
 
     x = extract("KLA relies on Chinese fabs for a third of its revenue.")
     assert not [e for e in x.entities if str(e.cls).endswith("Facility")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "not_expected"),
+    [
+        # goods and the company they come from; the user of the goods is its customer
+        (
+            "Hua Hong uses etching tools from Lam Research at its Wuxi fabs.",
+            {("Lam Research", "suppliesTo", "Hua Hong Semiconductor")},
+            set(),
+        ),
+        # makers in an apposition: "the largest makers of X"
+        (
+            "Kioxia and Western Digital, the largest makers of NAND flash, cut output.",
+            {("Kioxia", "makes", "NAND flash"), ("Western Digital", "makes", "NAND flash")},
+            set(),
+        ),
+        # "to Y for its Z": Z is Y's, not the supplier's
+        (
+            "Samsung supplies memory chips to Apple for its iPhone.",
+            {("Apple", "makes", "iPhone")},
+            {("Samsung Electronics", "makes", "iPhone")},
+        ),
+        # a title after a body in an apposition is the person's post there
+        (
+            "Ann Brooks, the US Commerce Secretary, said the rules would stay.",
+            {("Ann Brooks", "affiliatedWith", "US Department of Commerce")},
+            set(),
+        ),
+        # "operator" names a company like "supplier" does
+        (
+            "Singaporean data centre operator Megawatt Holdings bought the servers.",
+            {("Megawatt", "headquarteredIn", "Singapore")},
+            set(),
+        ),
+    ],
+)
+def test_goods_sources_titles_and_owners(
+    text: str, expected: set[tuple[str, str, str]], not_expected: set[tuple[str, str, str]]
+) -> None:
+    found = facts(text)
+    assert expected <= found
+    assert not found & not_expected
+
+
+def test_goods_from_a_country_are_not_made_by_it() -> None:
+    assert not {
+        f for f in facts("Exports of gallium from China fell as Huawei bought chips from Japan.") if f[1] == "makes"
+    }

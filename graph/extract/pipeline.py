@@ -98,6 +98,8 @@ class RuleExtractor:
                 calls.append(rel.maker_of(view))
             if "chip" in view.masked:
                 calls.append(rel.chip_makers(view))
+            if several and (" from " in view.masked or " of " in view.masked):
+                calls.append(rel.goods_sources(view))
             if CG.ProcessNode in classes:
                 calls.append(rel.nodes(view, negated))
             if CG.Person in classes:

@@ -104,6 +104,20 @@ _PERSON_WORKS = re.compile(
     rf"\s+(?:is|was|works|worked|serves|served)\s+(?:[\w\-]+\s+){{0,10}}?(?:of|for|at|with)\s+(?:the\s+|its\s+)?"
     rf"(?:[\w\-]+\s+){{0,3}}?({GROUP})"
 )
+#: "Gina Raimondo, the US Commerce Secretary": the body in front of the person's title
+_BODY_TITLE_APPOSITION = re.compile(
+    r",\s+(?:(?:a|an|the)\s+)?(?:⟨\d+⟩(?:['’]s)?\s+)?(⟨\d+⟩)(?:['’]s)?\s+((?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)"
+)
+#: "lithography tools from ASML": goods and the company they come from
+_GOODS_FROM = re.compile(rf"(⟨\d+⟩)\s+(?:[a-z][\w\-]*\s+){{0,2}}?from\s+(?:the\s+)?({GROUP})")
+#: a clause's verb that takes goods in: "uses lithography tools from ASML", "imports wafers from"
+_TAKING_IN = re.compile(r"\b(?:us|employ|rel|buy|bought|purchas|import|procur|sourc|obtain|acquir|order|install)\w*")
+#: "Samsung and SK hynix, the only suppliers of advanced HBM": who makes the goods in an apposition
+_MAKERS_OF = re.compile(
+    rf"({GROUP}),\s+(?:the|a|an|one of the)\s+(?:(?!and\b|or\b)[\w'’\-]+\s+){{0,3}}?"
+    r"(?:makers?|producers?|manufacturers?|suppliers?|vendors?)\s+of\s+(?:[a-z][\w\-]*\s+){0,2}?(⟨\d+⟩)"
+)
+_TO_FOR = re.compile(rf"\bto\s+({GROUP})\s+for\s+$")
 _ORIGIN_LEAD = re.compile(rf"({GROUP})(?:-(?:made|built|origin|designed))?\s*[-\s]?(?:made\s+)?$")
 _PRODUCTION_IN = re.compile(
     rf"({GROUP})\s+(?:can\s+|will\s+|to\s+)?(?:continue\s+|began\s+|begun\s+|started\s+)?[^;.]{{0,60}}?"
@@ -535,7 +549,9 @@ class RelationRules:
             yield from self._facts(view, CG.makes, [owner], goods, "possessive-makes", 0.75)
         for match in _ITS_GOODS.finditer(m):
             left, _ = view.clause(match.start())
-            subs = self._subject(view, left, match.start())
+            recipient = _TO_FOR.search(m, left, match.start())
+            # "supplies HBM to Nvidia for its H200": the goods are the recipient's
+            subs = view.group_members(recipient.group(1)) if recipient else self._subject(view, left, match.start())
             if not subs and antecedent is not None:
                 subs = [antecedent]
             goods = view.group_members(match.group(1))
@@ -654,6 +670,32 @@ class RelationRules:
             )
             if titled and person.role:
                 yield from self._facts(view, CG.affiliatedWith, [i], [int(titled.group(1)[1:-1])], "title-person", 0.75)
+            body_title = _BODY_TITLE_APPOSITION.match(after) if person.role and not appos else None
+            if body_title and person.role and person.role.split()[-1].lower() in body_title.group(2).lower().split():
+                body = int(body_title.group(1)[1:-1])  # the title after the body is the person's own
+                yield from self._facts(view, CG.affiliatedWith, [i], [body], "person-title-apposition", 0.75)
+
+    def goods_sources(self, view: SentenceView) -> Iterator[RawFact]:
+        """Where goods come from and who makes them.
+
+        "Naura uses lithography tools from ASML": ASML makes them and supplies Naura;
+        "Samsung and SK hynix, the only suppliers of advanced HBM": both make HBM.
+        """
+        m = view.masked
+        for match in _GOODS_FROM.finditer(m):
+            goods = int(match.group(1)[1:-1])
+            if not is_a(view.at(goods), _GOODS):
+                continue
+            makers = [i for i in view.group_members(match.group(2)) if view.at(i).cls == CG.Company]
+            yield from self._facts(view, CG.makes, makers, [goods], "goods-from", 0.7)
+            left, _ = view.clause(match.start())
+            if _TAKING_IN.search(m, left, match.start()):
+                users = self._subject(view, left, match.start())
+                yield from self._facts(view, CG.suppliesTo, makers, users, "goods-from-user", 0.65)
+        for match in _MAKERS_OF.finditer(m):
+            goods = int(match.group(2)[1:-1])
+            makers = [i for i in view.group_members(match.group(1)) if view.at(i).cls == CG.Company]
+            yield from self._facts(view, CG.makes, makers, [goods], "makers-of-apposition", 0.7)
 
     def origins(self, view: SentenceView) -> Iterator[RawFact]:
         """Countries in front of equipment or made goods ("US chip equipment", "Dutch-made machinery")."""
