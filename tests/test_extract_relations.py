@@ -280,3 +280,14 @@ def test_goods_from_a_country_are_not_made_by_it() -> None:
     assert not {
         f for f in facts("Exports of gallium from China fell as Huawei bought chips from Japan.") if f[1] == "makes"
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Chinese toolmakers such as Naura and AMEC gained.", "Chinese toolmakers Naura and AMEC gained."],
+)
+def test_a_word_that_names_makers_makes_each_of_them(text: str) -> None:
+    found = facts(text)
+    for company in ("Naura", "AMEC"):
+        assert (company, "headquarteredIn", "China") in found
+        assert (company, "makes", "chipmaking equipment") in found

@@ -874,7 +874,8 @@ class MentionFinder:
             # a compound goes on: "chip industry", "chipmaking tool makers"
             follow = _COMPOUND_NEXT.match(text, he)
             head_word = match.group(0).lower()
-            maker_of = False
+            maker_head = head_word.rstrip("s").endswith("maker")  # "chip toolmakers": a head that names makers
+            maker_of = maker_head
             if follow:
                 nxt = follow.group(1)
                 if nxt in ("maker", "makers", "supplier", "suppliers", "vendor", "vendors", "producer", "producers"):
@@ -913,7 +914,7 @@ class MentionFinder:
                 sentence.index,
                 iri=iri,
                 name=name,
-                extra={"maker_of": "1"} if maker_of else {},
+                extra={"maker_of": "head" if maker_head else "1"} if maker_of else {},
             )
             out.append(mention)
         return out

@@ -96,6 +96,8 @@ _POSSESSED_GOODS = re.compile(rf"(⟨\d+⟩)['’]s\s+{_GOODS_ADJECTIVE}({GROUP}
 _ITS_GOODS = re.compile(rf"\bits\s+{_GOODS_ADJECTIVE}({GROUP})")
 _MAKERS_SUCH_AS = re.compile(rf"\s+\w+(?:\s*,)?\s+(?:such as|like|including|namely)\s+({GROUP})")
 _MAKER_NAMED = re.compile(rf"\s+\w+\s+({GROUP})")
+_HEAD_MAKERS_SUCH_AS = re.compile(rf"(?:\s*,)?\s+(?:such as|like|including|namely)\s+({GROUP})")
+_HEAD_MAKER_NAMED = re.compile(rf"\s+({GROUP})")
 _MAKING_RE = re.compile(rf"\b{_MAKING}\b")
 _PERSON_APPOSITION = re.compile(
     rf",\s+(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){{0,5}}?(?:of|for|at|with|from)\s+(?:the\s+)?({GROUP})"
@@ -270,6 +272,12 @@ class RelationRules:
                     "demonym-such-as",
                     0.75,
                 ),
+                # Chinese toolmakers Naura and AMEC / Chinese toolmakers such as Naura (the maker is a mention)
+                (
+                    rf"(⟨\d+⟩)\s+(?P<maker>⟨\d+⟩)(?:\s*,?\s+(?:such as|like|including|namely))?\s+(?P<members>{GROUP})",
+                    "demonym-maker",
+                    0.75,
+                ),
                 # US-based Intel
                 (rf"(⟨\d+⟩)-based\s+(?:[\w\-]+\s+){{0,3}}?({GROUP})", "based-apposition", 0.9),
                 # the largest chipmaker in China, SMIC
@@ -334,6 +342,9 @@ class RelationRules:
                 continue
             if re.search(r"\b(?:and|or)\s+⟨", post):
                 continue  # "Dutch regulators and ASML suppliers such as Zeiss": the list is the suppliers'
+            maker = match.groupdict().get("maker")
+            if maker and view.at(int(maker[1:-1])).extra.get("maker_of") != "head":
+                continue  # only a mention that names makers ("toolmakers") stands for the cue
             yield match
 
     def headquarters(self, view: SentenceView, antecedent: int | None = None) -> Iterator[RawFact]:
@@ -565,14 +576,16 @@ class RelationRules:
                 continue
             s, e = view.span(i)
             after = m[e : e + 80]
-            such = _MAKERS_SUCH_AS.match(after)
+            # the maker word follows the goods ("equipment makers"), or is the head itself ("toolmakers")
+            own_head = mention.extra["maker_of"] == "head"
+            such = (_HEAD_MAKERS_SUCH_AS if own_head else _MAKERS_SUCH_AS).match(after)
             if such:
                 yield from self._facts(view, CG.makes, view.group_members(such.group(1)), [i], "maker-such-as", 0.75)
-            name_after = _MAKER_NAMED.match(after)
+            name_after = (_HEAD_MAKER_NAMED if own_head else _MAKER_NAMED).match(after)
             if name_after:
-                yield from self._facts(
-                    view, CG.makes, view.group_members(name_after.group(1))[:1], [i], "maker-apposition", 0.7
-                )
+                named = view.group_members(name_after.group(1))
+                plural = own_head and mention.text.rstrip().endswith("s")  # "chip toolmakers A and B": both
+                yield from self._facts(view, CG.makes, named if plural else named[:1], [i], "maker-apposition", 0.7)
             appos = re.search(r"(⟨\d+⟩),\s+(?:[^,;⟨]|⟨\d+⟩['’]s){0,50}$", m[:s])
             if appos:
                 yield from self._facts(view, CG.makes, [int(appos.group(1)[1:-1])], [i], "maker-apposition", 0.7)
