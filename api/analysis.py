@@ -17,8 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import ServicesDep
 from graph.analytics import projection
 from graph.analytics.project import SOURCE_KINDS
-from graph.errors import EntityNotFound, InvalidParameter
-from graph.ids import local_id
+from graph.errors import InvalidParameter
 
 __all__ = ["AnalysedGraph", "AsOfQuery", "MinConfidenceQuery", "ProjectionFilters", "SourceKindQuery"]
 
@@ -67,13 +66,8 @@ class AnalysedGraph:
 
     def resolve(self, text: str) -> str:
         """The IRI of a name, alias, local id or IRI; :class:`EntityNotFound` when not analysed."""
-        iri = text if text in self.G else self.services.index.resolve(text)
-        return self.present(iri)
+        return self.services.index.resolve_in(self.G, text)
 
     def present(self, iri: str) -> str:
         """``iri`` itself when the projection has it; :class:`EntityNotFound` otherwise."""
-        if iri not in self.G:
-            raise EntityNotFound(
-                f"{self.services.index.label(iri)} ({local_id(iri) or iri}) is not in the analysed graph"
-            )
-        return iri
+        return self.services.index.require_in(self.G, iri)

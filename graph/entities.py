@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -181,6 +181,20 @@ class EntityIndex:
         ]
         hits.sort(key=lambda h: (-h.score, h.label.casefold(), h.iri))
         return hits[offset : offset + limit], len(hits)
+
+    def resolve_in(self, nodes: Container[str], text: str) -> str:
+        """:meth:`resolve` for an analysed graph: ``text`` itself when a node, else the IRI it names.
+
+        Raises :class:`EntityNotFound` when that entity is not among ``nodes``.
+        """
+        iri = text if text in nodes else self.resolve(text)
+        return self.require_in(nodes, iri)
+
+    def require_in(self, nodes: Container[str], iri: str) -> str:
+        """``iri`` when it is among ``nodes``; :class:`EntityNotFound` naming it otherwise."""
+        if iri not in nodes:
+            raise EntityNotFound(f"{self.label(iri)} ({local_id(iri) or iri}) is not in the analysed graph")
+        return iri
 
     def resolve(self, text: str) -> str:
         """The IRI a user means by ``text``: an IRI, a local id (``org/smic``),

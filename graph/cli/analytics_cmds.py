@@ -41,7 +41,7 @@ from graph.cli.common import (
     print_table,
 )
 from graph.entities import EntityIndex
-from graph.errors import EntityNotFound, InvalidParameter
+from graph.errors import InvalidParameter
 from graph.ids import is_article_iri, local_id
 
 __all__ = ["register"]
@@ -67,10 +67,7 @@ class _Context:
         self.index = EntityIndex(kg.store)
 
     def resolve(self, text: str) -> str:
-        iri = text if text in self.G else self.index.resolve(text)
-        if iri not in self.G:
-            raise EntityNotFound(f"{self.index.label(iri)} ({local_id(iri) or iri}) is not in the analysed graph")
-        return iri
+        return self.index.resolve_in(self.G, text)
 
 
 @contextmanager

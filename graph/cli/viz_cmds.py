@@ -32,7 +32,7 @@ from graph.analytics import projection
 from graph.analytics.project import SOURCE_KINDS
 from graph.cli.common import BackendOpt, StoreOpt, console, handle_errors, make_settings, open_graph
 from graph.entities import EntityIndex
-from graph.errors import EntityNotFound, InvalidParameter
+from graph.errors import InvalidParameter
 from graph.ids import local_id, slugify
 from graph.settings import Settings
 from graph.viz import (
@@ -100,10 +100,7 @@ class _Job:
         self.index = EntityIndex(kg.store)
 
     def resolve(self, text: str) -> str:
-        iri = text if text in self.G else self.index.resolve(text)
-        if iri not in self.G:
-            raise EntityNotFound(f"{self.index.label(iri)} ({local_id(iri) or iri}) is not in the analysed graph")
-        return iri
+        return self.index.resolve_in(self.G, text)
 
 
 @contextmanager
